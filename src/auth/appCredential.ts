@@ -1,0 +1,78 @@
+import type { TokenCredential } from "@azure/core-auth";
+import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { isLoopbackUrl, type TenantConfig } from "../config/config";
+
+/** Reading the app registration's credential from Key Vault failed; the message names the vault and secret. */
+export class AppCredentialError extends Error {
+  override readonly name = "AppCredentialError";
+}
+
+const cache = new Map<string, Promise<TokenCredential>>();
+
+/**
+ * The app registration's credential for Graph and Power BI: its client secret, or PEM certificate when
+ * INVENTORY_CLIENT_CERTIFICATE_NAME is set, read from Key Vault once per process with the Function's identity.
+ */
+export function getAppCredential(tenant: TenantConfig, vaultCredential?: TokenCredential): Promise<TokenCredential> {
+  const key = JSON.stringify(tenant);
+  let credential = cache.get(key);
+  if (credential === undefined) {
+    credential = buildAppCredential(tenant, vaultCredential ?? new DefaultAzureCredential());
+    // A failed read is not cached: the next run may find the secret in place.
+    credential.catch(() => cache.delete(key));
+    cache.set(key, credential);
+  }
+  return credential;
+}
+
+async function buildAppCredential(tenant: TenantConfig, vaultCredential: TokenCredential): Promise<TokenCredential> {
+  const local = isLoopbackUrl(tenant.authorityHost);
+  // Instance discovery asks login.microsoftonline.com about the authority; a local fake is not known there.
+  const options = { authorityHost: tenant.authorityHost, disableInstanceDiscovery: local };
+  if (tenant.clientCertificateName !== undefined) {
+    const pem = await readSecret(
+      tenant,
+      vaultCredential,
+      tenant.clientCertificateName,
+      "INVENTORY_CLIENT_CERTIFICATE_NAME",
+    );
+    return new ClientCertificateCredential(tenant.tenantId, tenant.clientId, { certificate: pem }, options);
+  }
+  const secret = await readSecret(tenant, vaultCredential, tenant.clientSecretName, "INVENTORY_CLIENT_SECRET_NAME");
+  return new ClientSecretCredential(tenant.tenantId, tenant.clientId, secret, options);
+}
+
+async function readSecret(
+  tenant: TenantConfig,
+  vaultCredential: TokenCredential,
+  name: string,
+  setting: string,
+): Promise<string> {
+  const client = new SecretClient(tenant.keyVaultUrl, vaultCredential, {
+    // The vault's challenge names vault.azure.net, which a loopback fake's host can never end with.
+    disableChallengeResourceVerification: isLoopbackUrl(tenant.keyVaultUrl),
+  });
+  let value: string | undefined;
+  try {
+    value = (await client.getSecret(name)).value;
+  } catch (error) {
+    throw new AppCredentialError(
+      `Cannot read secret "${name}" (${setting}) from ${tenant.keyVaultUrl}: ${describe(error)}`,
+    );
+  }
+  if (value === undefined || value === "") {
+    throw new AppCredentialError(`Secret "${name}" (${setting}) in ${tenant.keyVaultUrl} is empty`);
+  }
+  return value;
+}
+
+/** Status and service code only: SDK messages may echo request details we do not want in logs. */
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const { statusCode, code } = error as Error & { statusCode?: number; code?: string };
+    if (statusCode !== undefined) return `HTTP ${statusCode}${code === undefined ? "" : ` ${code}`}`;
+    return `${error.name}: ${error.message.split("\n")[0]}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+export interface Azurite {
+  readonly tableEndpoint: string;
+  /** Connection string for the emulator's well-known development account. */
+  readonly connectionString: string;
+  stop(): Promise<void>;
+}
+
+/** Azurite's published development account; not a secret (it is in Microsoft's docs and the emulator itself). */
+const DEV_ACCOUNT = "devstoreaccount1";
+const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+/**
+ * Starts Azurite's table service as a child process on a free loopback port, in memory. The package's main entry is
+ * the VS Code extension, so the service is run from its own bin script.
+ */
+export async function startAzurite(port?: number): Promise<Azurite> {
+  const tablePort = port ?? (await freePort());
+  const bin = join(dirname(require.resolve("azurite/package.json")), "dist", "src", "table", "main.js");
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "--inMemoryPersistence",
+      "--silent",
+      "--disableTelemetry",
+      "--skipApiVersionCheck",
+      "--tableHost",
+      "127.0.0.1",
+      "--tablePort",
+      String(tablePort),
+    ],
+    // In memory, so nothing lands in the working tree; the temp dir catches anything it writes anyway.
+    { stdio: ["ignore", "pipe", "pipe"], cwd: tmpdir() },
+  );
+  await waitUntilListening(child, tablePort);
+  const tableEndpoint = `http://127.0.0.1:${tablePort}/${DEV_ACCOUNT}`;
+  return {
+    tableEndpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=${tableEndpoint};`,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitUntilListening(child: ChildProcess, port: number): Promise<void> {
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}: ${output.trim()}`);
+    if (await accepts(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error(`Azurite did not listen on port ${port} within 30 s: ${output.trim()}`);
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** A port the OS says is free now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { errorReply, type Reply, type SimRequest } from "./httpReply";
+import type { WorkspaceExpansion } from "./powerBiTypes";
+import { matchesFilter, parsePowerBiQuery, type PowerBiQuery } from "./powerBiQuery";
+import { expandedWorkspace, workspaceSummary } from "./simulatedWorkspace";
+import { checkToken, requestOrigin, RESOURCES, type TenantContext } from "./tenantContext";
+
+const unauthorized = {
+  missing: ["PowerBINotAuthorizedException", "The request has no access token."],
+  malformed: ["PowerBINotAuthorizedException", "The access token is malformed."],
+  signature: ["PowerBINotAuthorizedException", "The access token signature is invalid."],
+  audience: ["PowerBINotAuthorizedException", "The access token is not for the Power BI service."],
+  expired: ["TokenExpired", "Access token has expired, resubmit with a new access token"],
+} as const;
+
+/** The JSON the service sends with its 429 once the admin API budget is spent. */
+export function powerBiThrottled(retryAfterSeconds: number): Reply {
+  return errorReply(
+    429,
+    "TooManyRequests",
+    `You have exceeded the amount of requests allowed in the current time frame and further requests will fail. Retry in ${retryAfterSeconds} seconds.`,
+    { "retry-after": String(retryAfterSeconds) },
+  );
+}
+
+/** Power BI `GET /v1.0/myorg/admin/groups` (Get Groups As Admin) with its paging, expansions, filter and budget. */
+export function powerBiGroupsRoute(context: TenantContext, request: SimRequest): Reply {
+  const origin = requestOrigin(context, request);
+  if (request.method !== "GET") return errorReply(405, "InvalidRequest", `${request.method} is not supported here.`);
+  const check = checkToken(context, request, RESOURCES.powerBi);
+  if (!check.ok) {
+    const [code, message] = unauthorized[check.reason];
+    return errorReply(401, code, message, {
+      "www-authenticate": `Bearer authorization_uri="${origin}/common/oauth2/authorize", error="invalid_token"`,
+    });
+  }
+  // Every authenticated call spends budget, a bad request too, as on the real service.
+  if (!context.budget.spend()) return powerBiThrottled(context.budget.retryAfterSeconds);
+  const query = parsePowerBiQuery(request.url.searchParams);
+  if (typeof query === "string") return errorReply(400, "InvalidRequest", query);
+  const indices = pageIndices(context, query);
+  return {
+    status: 200,
+    headers: { requestid: randomUUID() },
+    page: {
+      head: { "@odata.context": `${origin}/v1.0/myorg/admin/$metadata#groups` },
+      items: expandedWorkspaces(context.seed, indices, query.expand),
+    },
+  };
+}
+
+/**
+ * The workspace indices of one page. With unstable paging every page after the first starts a few rows early, as if
+ * workspaces were created while the client paged: it sees duplicates and never a gap.
+ */
+function pageIndices(context: TenantContext, query: PowerBiQuery): number[] {
+  const start = query.skip > 0 ? Math.max(0, query.skip - context.unstablePagingRows) : 0;
+  if (query.filter.length === 0) {
+    const end = Math.min(start + query.top, context.workspaces);
+    return Array.from({ length: Math.max(0, end - start) }, (_, k) => start + k);
+  }
+  const indices: number[] = [];
+  let seen = 0;
+  for (let index = 0; index < context.workspaces && indices.length < query.top; index += 1) {
+    if (!matchesFilter(workspaceSummary(context.seed, index), query.filter)) continue;
+    if (seen >= start) indices.push(index);
+    seen += 1;
+  }
+  return indices;
+}
+
+function* expandedWorkspaces(
+  seed: number,
+  indices: number[],
+  expand: ReadonlySet<WorkspaceExpansion>,
+): Generator<unknown> {
+  for (const index of indices) yield expandedWorkspace(seed, index, expand);
+}

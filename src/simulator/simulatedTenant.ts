@@ -1,0 +1,182 @@
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:https";
+import { AccessTokenIssuer } from "./accessTokens";
+import { CallLog } from "./callLog";
+import { registeredCertificate } from "./clientAssertion";
+import { FaultInjector } from "./faultInjector";
+import { attachManagedIdentityEndpoint, managedIdentity } from "./managedIdentityEndpoint";
+import { PowerBiBudget } from "./powerBiBudget";
+import { RequestHandler } from "./requestHandler";
+import { SimulatedVault } from "./simulatedVault";
+import type { TenantContext } from "./tenantContext";
+
+/** Key Vault secret names the product reads by default. */
+export const CLIENT_SECRET_NAME = "inventory-client-secret";
+export const CLIENT_CERTIFICATE_SECRET_NAME = "inventory-client-certificate";
+export const DEFAULT_TENANT_ID = "7f3c2a91-5e4b-4d6a-9c1f-2b8e0d4a6c35";
+
+export interface SimulatedTenantOptions {
+  /** PEM server certificate for 127.0.0.1 and localhost (see createLoopbackTls). */
+  tls: { cert: string; key: string };
+  /** Default 3000. */
+  users?: number;
+  /** Default 200. */
+  workspaces?: number;
+  /** Data is a pure function of (seed, index). Default 1. */
+  seed?: number;
+  /** Default a fixed GUID; pass random ones for isolation. */
+  tenantId?: string;
+  /** Default 3600; short lifetimes test refresh and expiry mid-run. */
+  tokenLifetimeSeconds?: number;
+  /** After `calls` admin/groups calls, answer 429 with Retry-After until budget.reset(). Default unlimited. */
+  powerBiBudget?: { calls: number; retryAfterSeconds: number };
+  /** PEM with a certificate (and key): the token endpoint accepts assertions it signs, and the vault holds it. */
+  clientCertificatePem?: string;
+  /** Make `$skip` paging shift pages after the first back by this many rows (true = 3), as the real service may. */
+  unstablePaging?: boolean | number;
+}
+
+/** The product's settings for this tenant (an object type, so it also fits `Record<string, string>`). */
+export type SimulatedTenantSettings = {
+  readonly INVENTORY_TENANT_ID: string;
+  readonly INVENTORY_CLIENT_ID: string;
+  readonly KEY_VAULT_URL: string;
+  readonly AZURE_AUTHORITY_HOST: string;
+  readonly GRAPH_ENDPOINT: string;
+  readonly POWERBI_ENDPOINT: string;
+  readonly IDENTITY_ENDPOINT: string;
+  readonly IDENTITY_HEADER: string;
+};
+
+export interface SimulatedTenant {
+  /** `https://127.0.0.1:PORT`: authority host, vault, Graph and Power BI at once. */
+  readonly url: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  /** Random per instance; stored in the vault as {@link CLIENT_SECRET_NAME}. */
+  readonly clientSecret: string;
+  readonly identityEndpoint: string;
+  readonly identityHeader: string;
+  /** The managed identity's client id (what `client_id` on the identity endpoint must name, if sent). */
+  readonly managedIdentityClientId: string;
+  readonly seed: number;
+  readonly userCount: number;
+  readonly workspaceCount: number;
+  /** Settings that point the product at this tenant (the client secret name is left at its default). */
+  settings(): SimulatedTenantSettings;
+  readonly calls: CallLog;
+  readonly faults: FaultInjector;
+  /** The Power BI admin API budget: unlimited unless the powerBiBudget option or limit() sets one. */
+  readonly budget: { reset(): void; remaining(): number; limit(calls: number, retryAfterSeconds: number): void };
+  /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
+  setSecret(name: string, value: string | undefined): void;
+  close(): Promise<void>;
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  return value;
+}
+
+/** Entra client secrets look like `abc8Q~…`, 40 characters that include `~`, `.`, `_` and `-`. */
+function entraLikeSecret(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-";
+  const pick = (count: number): string =>
+    Array.from({ length: count }, () => alphabet[randomInt(alphabet.length)]).join("");
+  return `${pick(3)}8Q~${pick(34)}`;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : 0);
+    });
+  });
+}
+
+/**
+ * Starts the simulated tenant: Entra token and discovery endpoints, the App Service managed-identity endpoint, Key
+ * Vault secrets, Graph users and Power BI admin groups, on one HTTPS origin on loopback.
+ */
+export async function startSimulatedTenant(options: SimulatedTenantOptions): Promise<SimulatedTenant> {
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  if (!(tokenLifetimeSeconds > 0)) throw new RangeError("tokenLifetimeSeconds must be positive");
+  const unstable = options.unstablePaging ?? false;
+  const budget = new PowerBiBudget();
+  if (options.powerBiBudget !== undefined)
+    budget.limit(options.powerBiBudget.calls, options.powerBiBudget.retryAfterSeconds);
+  const vault = new SimulatedVault();
+  const server = createServer({ cert: options.tls.cert, key: options.tls.key });
+  const url = `https://127.0.0.1:${await listen(server)}`;
+  const context: TenantContext = {
+    url,
+    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    clientId: randomUUID(),
+    clientSecret: entraLikeSecret(),
+    servicePrincipalId: randomUUID(),
+    seed: options.seed ?? 1,
+    users: nonNegativeInteger("users", options.users ?? 3000),
+    workspaces: nonNegativeInteger("workspaces", options.workspaces ?? 200),
+    tokenLifetimeSeconds,
+    unstablePagingRows: unstable === true ? 3 : unstable === false ? 0 : nonNegativeInteger("unstablePaging", unstable),
+    appTokens: new AccessTokenIssuer(),
+    certificate:
+      options.clientCertificatePem === undefined ? undefined : registeredCertificate(options.clientCertificatePem),
+    calls: new CallLog(),
+    budget,
+    vault,
+    pagingKey: randomBytes(32),
+  };
+  vault.set(CLIENT_SECRET_NAME, context.clientSecret);
+  if (options.clientCertificatePem !== undefined) {
+    vault.set(CLIENT_CERTIFICATE_SECRET_NAME, options.clientCertificatePem, "application/x-pem-file");
+  }
+  const faults = new FaultInjector();
+  const handler = new RequestHandler(context, faults);
+  server.on("request", handler.listener());
+  const identity = await attachManagedIdentityEndpoint(handler.listener("msi"));
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    tenantId: context.tenantId,
+    clientId: context.clientId,
+    clientSecret: context.clientSecret,
+    identityEndpoint: identity.endpoint,
+    identityHeader: managedIdentity.header,
+    managedIdentityClientId: managedIdentity.clientId,
+    seed: context.seed,
+    userCount: context.users,
+    workspaceCount: context.workspaces,
+    settings: () => ({
+      INVENTORY_TENANT_ID: context.tenantId,
+      INVENTORY_CLIENT_ID: context.clientId,
+      KEY_VAULT_URL: url,
+      AZURE_AUTHORITY_HOST: url,
+      GRAPH_ENDPOINT: url,
+      POWERBI_ENDPOINT: url,
+      IDENTITY_ENDPOINT: identity.endpoint,
+      IDENTITY_HEADER: managedIdentity.header,
+    }),
+    calls: context.calls,
+    faults,
+    budget,
+    setSecret: (name, value) => vault.set(name, value),
+    close: () => {
+      closing ??= (async () => {
+        handler.releaseAll();
+        await Promise.all([
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+          identity.detach(),
+        ]);
+      })();
+      return closing;
+    },
+  };
+}

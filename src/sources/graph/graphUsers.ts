@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { UpstreamClient } from "../../upstream/upstreamClient";
+import { UpstreamError } from "../../upstream/upstreamError";
+import { describeIssue, type InvalidItem, type SourcePage } from "../sourcePage";
+
+/** A Graph user as listed: `id` is all we rely on; every other property is kept as Graph sent it. */
+export const graphUserSchema = z.looseObject({
+  id: z.string().min(1),
+  userPrincipalName: z.string().nullish(),
+  displayName: z.string().nullish(),
+  accountEnabled: z.boolean().nullish(),
+  userType: z.string().nullish(),
+  department: z.string().nullish(),
+});
+export type GraphUser = z.output<typeof graphUserSchema>;
+
+const usersPageSchema = z.looseObject({
+  value: z.array(z.unknown()),
+  "@odata.nextLink": z.string().optional(),
+});
+
+/** Graph's maximum page size for users without signInActivity. */
+export const GRAPH_USERS_PAGE_SIZE = 999;
+
+/**
+ * Lists users page by page, following `@odata.nextLink` until it is absent. `from` resumes at a next link saved
+ * from an earlier page. Items are validated one by one, so one bad item does not hide a whole page.
+ */
+export async function* listGraphUsers(
+  client: UpstreamClient,
+  select: readonly string[],
+  from?: string,
+): AsyncGenerator<SourcePage<GraphUser>> {
+  let link: string | undefined = from;
+  let first = from === undefined;
+  while (first || link !== undefined) {
+    const body = first
+      ? await client.getJson("/v1.0/users", { $select: select.join(","), $top: String(GRAPH_USERS_PAGE_SIZE) })
+      : await client.getJson(link!);
+    first = false;
+    const page = usersPageSchema.safeParse(body);
+    if (!page.success) {
+      throw new UpstreamError({
+        service: "graph",
+        status: 200,
+        serviceCode: "UnexpectedPayload",
+        requestId: undefined,
+        path: "/v1.0/users",
+        detail: `the page does not look like a user list (${describeIssue(page.error.issues)})`,
+      });
+    }
+    const items: GraphUser[] = [];
+    const invalid: InvalidItem[] = [];
+    for (const raw of page.data.value) {
+      const user = graphUserSchema.safeParse(raw);
+      if (user.success) items.push(user.data);
+      else invalid.push({ id: idOf(raw), reason: describeIssue(user.error.issues) });
+    }
+    link = page.data["@odata.nextLink"];
+    yield { items, invalid, next: link };
+  }
+}
+
+function idOf(raw: unknown): string | undefined {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? id : undefined;
+}

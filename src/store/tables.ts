@@ -1,0 +1,53 @@
+import { DefaultAzureCredential } from "@azure/identity";
+import { TableClient, TableServiceClient } from "@azure/data-tables";
+import { isLoopbackUrl, type StorageConfig } from "../config/config";
+
+/** The tables behind every snapshot: manifests (and leases), and the rows themselves. */
+export interface InventoryTables {
+  readonly snapshots: TableClient;
+  readonly rows: TableClient;
+}
+
+export const TABLE_NAMES = { snapshots: "InventorySnapshots", rows: "InventoryRows" } as const;
+
+const ready = new Map<string, Promise<InventoryTables>>();
+
+/** Table clients for the configured account, with the tables created once per process on first use. */
+export function getInventoryTables(storage: StorageConfig): Promise<InventoryTables> {
+  const key = JSON.stringify(storage);
+  let tables = ready.get(key);
+  if (tables === undefined) {
+    tables = createTables(storage);
+    tables.catch(() => ready.delete(key));
+    ready.set(key, tables);
+  }
+  return tables;
+}
+
+async function createTables(storage: StorageConfig): Promise<InventoryTables> {
+  const service = serviceClient(storage);
+  const client = (name: string) =>
+    storage.connectionString !== undefined
+      ? TableClient.fromConnectionString(storage.connectionString, name, clientOptions(storage))
+      : new TableClient(`${storage.tableEndpoint}`, name, new DefaultAzureCredential(), clientOptions(storage));
+  // createTable answers 409 when the table exists; the SDK treats that as success.
+  await Promise.all(Object.values(TABLE_NAMES).map((name) => service.createTable(name)));
+  return { snapshots: client(TABLE_NAMES.snapshots), rows: client(TABLE_NAMES.rows) };
+}
+
+function serviceClient(storage: StorageConfig): TableServiceClient {
+  return storage.connectionString !== undefined
+    ? TableServiceClient.fromConnectionString(storage.connectionString, clientOptions(storage))
+    : new TableServiceClient(`${storage.tableEndpoint}`, new DefaultAzureCredential(), clientOptions(storage));
+}
+
+/** Plain http is allowed only for loopback (Azurite). */
+function clientOptions(storage: StorageConfig) {
+  const endpoint = storage.tableEndpoint ?? endpointOf(storage.connectionString ?? "");
+  return { allowInsecureConnection: endpoint !== undefined && endpoint.startsWith("http:") && isLoopbackUrl(endpoint) };
+}
+
+function endpointOf(connectionString: string): string | undefined {
+  if (/UseDevelopmentStorage=true/i.test(connectionString)) return "http://127.0.0.1:10002";
+  return /TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+}

@@ -1,0 +1,230 @@
+import { Lease } from "../store/lease";
+import { ManifestStore, type SnapshotRecord } from "../store/manifestStore";
+import { idFromRowKey, partitionBitsFor } from "../store/rowKeys";
+import { readRows, rowSetFilter } from "../store/rowReader";
+import { RowWriter } from "../store/rowWriter";
+import { newSnapshotId, type SnapshotKind, type SnapshotStatus } from "../store/snapshot";
+import type { InventoryTables } from "../store/tables";
+import { UpstreamError } from "../upstream/upstreamError";
+import type { KindSync, RowLayout } from "./kindSync";
+import { safeMessage } from "./safeMessage";
+import { deleteSnapshotRows, sweepAbandoned } from "./sweep";
+
+export interface SyncOptions {
+  tenantId: string;
+  tables: InventoryTables;
+  /** A paused run that made no progress for this long is abandoned. */
+  stallMs: number;
+  /** What one invalid upstream item does: fail the run, or be counted and skipped. */
+  onInvalidItem: "fail" | "skip";
+  /** Only continue a paused snapshot; never start one. For the frequent resume timer. */
+  resumeOnly?: boolean;
+  onProgress?: (progress: SyncProgress) => void;
+  log?: (message: string) => void;
+  now?: () => Date;
+}
+
+export interface SyncProgress {
+  snapshotId: string;
+  kind: SnapshotKind;
+  pages: number;
+  items: number;
+  rows: number;
+}
+
+/** The one-line summary every run ends with (PRODUCT.md). */
+export interface SyncResult {
+  snapshotId: string;
+  kind: SnapshotKind;
+  /** `running` means paused by a long throttle; a later run continues it. */
+  status: SnapshotStatus;
+  counts: Record<string, number>;
+  durationMs: number;
+  error?: string;
+}
+
+/** Where a resumable run continues: the source's position, pages done, and when the service lets us call again. */
+interface Position {
+  next: unknown;
+  pages: number;
+  resumeAfter?: string;
+}
+
+/** Renewed after every page; a run that dies frees its kind this long after its last page. */
+const LEASE_MS = 10 * 60_000;
+
+/** Counted beside the kind's own counts. */
+const INVALID = "invalid";
+
+/**
+ * Runs one sync of a kind into a snapshot, under a lease so runs of a kind never overlap. It writes every page,
+ * checkpoints resumable kinds after each one, and turns the manifest `succeeded` only after every row is durable.
+ * A long throttle pauses a resumable run; any other failure marks it `failed` and removes its rows.
+ * Resolves undefined only with `resumeOnly` when nothing is paused.
+ */
+export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Promise<SyncResult | undefined> {
+  const started = Date.now();
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  const manifests = new ManifestStore(options.tables.snapshots, options.tenantId);
+  const lease = new Lease(options.tables.snapshots, options.tenantId, `sync-${source.kind}`, LEASE_MS);
+  await lease.acquire();
+  try {
+    const { rows } = options.tables;
+    await sweepAbandoned(manifests, rows, options.tenantId, source.kind, source.resumable, options.stallMs, now(), log);
+    let record = source.resumable ? await findPaused(manifests, source.kind) : undefined;
+    if (record === undefined && options.resumeOnly === true) return undefined;
+    const resumeAfter = (record?.position as Position | null | undefined)?.resumeAfter;
+    if (record !== undefined && resumeAfter !== undefined && Date.parse(resumeAfter) > now().getTime()) {
+      log(`${record.id} is paused until ${resumeAfter} by Power BI's throttling`);
+    } else {
+      record ??= await start(source, manifests, now());
+      if (record.position !== null) log(`Resuming ${record.id} after page ${(record.position as Position).pages}`);
+      try {
+        record = await copyPages(source, record, manifests, lease, options, now);
+        record = await manifests.update(record, {
+          status: "succeeded",
+          finishedAt: now().toISOString(),
+          position: null,
+        });
+        log(`Snapshot ${record.id} succeeded: ${JSON.stringify(record.counts)}`);
+      } catch (error) {
+        record = await pauseOrFail(record, source.resumable, error, manifests, options, now());
+      }
+    }
+    const { id, kind, status, counts, error } = record;
+    return {
+      snapshotId: id,
+      kind,
+      status,
+      counts,
+      durationMs: Date.now() - started,
+      ...(error === undefined ? {} : { error }),
+    };
+  } finally {
+    await lease.release();
+  }
+}
+
+async function findPaused(manifests: ManifestStore, kind: SnapshotKind): Promise<SnapshotRecord | undefined> {
+  for await (const record of manifests.list({ kind, status: "running" })) return record;
+  return undefined;
+}
+
+async function start<T>(source: KindSync<T>, manifests: ManifestStore, startedAt: Date): Promise<SnapshotRecord> {
+  // The previous snapshot's size picks the partition count; a first run assumes a large tenant.
+  const previous = await manifests.latestSucceeded(source.kind);
+  const expectedRows =
+    previous === undefined ? 100_000 : Object.values(previous.counts).reduce((sum, count) => sum + count, 0);
+  const counts = Object.fromEntries([...source.countNames, INVALID].map((name) => [name, 0]));
+  const snapshot = {
+    id: newSnapshotId(source.kind, startedAt),
+    kind: source.kind,
+    status: "running" as const,
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    counts,
+  };
+  return manifests.create(snapshot, partitionBitsFor(expectedRows));
+}
+
+async function copyPages<T>(
+  source: KindSync<T>,
+  record: SnapshotRecord,
+  manifests: ManifestStore,
+  lease: Lease,
+  options: SyncOptions,
+  now: () => Date,
+): Promise<SnapshotRecord> {
+  const layout: RowLayout = { tenantId: options.tenantId, snapshotId: record.id, partitionBits: record.partitionBits };
+  const writer = new RowWriter(options.tables.rows);
+  const saved = record.position as Position | null;
+  const position: Position = { next: saved?.next, pages: saved?.pages ?? 0 };
+  const counts = { ...record.counts };
+  // Power BI's $skip paging is not stable: an item seen on an earlier page (or invocation) is not written twice.
+  const seen = source.resumable ? await storedIds(options, layout, source.kind, saved !== null) : undefined;
+  let items = 0;
+  for await (const page of source.pages(position.next)) {
+    if (page.invalid.length > 0) {
+      counts[INVALID] = (counts[INVALID] ?? 0) + page.invalid.length;
+      const first = page.invalid[0]!;
+      const summary = `${page.invalid.length} invalid ${source.kind} item(s) on page ${position.pages + 1}; first${first.id === undefined ? "" : ` (id ${first.id})`}: ${first.reason}`;
+      if (options.onInvalidItem === "fail") throw new Error(summary);
+      options.log?.(`Skipped ${summary}`);
+    }
+    for (const item of page.items) {
+      if (seen !== undefined) {
+        const id = source.idOf(item);
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const { rows, counts: added } = source.toRows(item, layout);
+      for (const [name, count] of Object.entries(added)) counts[name] = (counts[name] ?? 0) + count;
+      await writer.write(rows);
+      items++;
+    }
+    position.next = page.next;
+    position.pages++;
+    if (source.resumable) {
+      await writer.flush();
+      record = await manifests.update(record, { counts, position: { ...position }, progressAt: now().toISOString() });
+    }
+    await lease.renew();
+    options.onProgress?.({
+      snapshotId: record.id,
+      kind: source.kind,
+      pages: position.pages,
+      items,
+      rows: writer.stats.rows,
+    });
+  }
+  await writer.flush();
+  return manifests.update(record, { counts, progressAt: now().toISOString() });
+}
+
+/** Ids already stored by earlier invocations of a resumed snapshot. */
+async function storedIds(
+  options: SyncOptions,
+  layout: RowLayout,
+  kind: SnapshotKind,
+  resumed: boolean,
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (!resumed) return ids;
+  const filter = rowSetFilter(layout.tenantId, layout.snapshotId, kind);
+  for await (const row of readRows(options.tables.rows, filter, ["RowKey"])) ids.add(idFromRowKey(String(row.rowKey)));
+  return ids;
+}
+
+/**
+ * A long throttle pauses a resumable run at its last checkpoint, noting when the service lets us call again; any
+ * other failure marks the snapshot failed and removes its rows.
+ */
+async function pauseOrFail(
+  record: SnapshotRecord,
+  resumable: boolean,
+  error: unknown,
+  manifests: ManifestStore,
+  options: SyncOptions,
+  now: Date,
+): Promise<SnapshotRecord> {
+  const log = options.log ?? (() => undefined);
+  // Re-read: the last checkpoint's ETag and position are what count.
+  const current = (await manifests.get(record.id)) ?? record;
+  const message = safeMessage(error);
+  if (error instanceof UpstreamError && error.retryAfterMs !== undefined && resumable) {
+    const position = (current.position as Position | null) ?? { next: undefined, pages: 0 };
+    const resumeAfter = new Date(now.getTime() + error.retryAfterMs).toISOString();
+    log(`Paused ${record.id} after page ${position.pages}: ${message}. A run after ${resumeAfter} resumes it.`);
+    return manifests.update(current, { position: { ...position, resumeAfter } });
+  }
+  log(`Snapshot ${record.id} failed: ${message}`);
+  const failed = await manifests.update(current, {
+    status: "failed",
+    finishedAt: now.toISOString(),
+    error: message,
+    position: null,
+  });
+  await deleteSnapshotRows(options.tables.rows, options.tenantId, record.id);
+  return failed;
+}

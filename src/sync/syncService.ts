@@ -1,0 +1,105 @@
+import type { TokenCredential } from "@azure/core-auth";
+import { ConfigError, type Config, type TenantConfig } from "../config/config";
+import { getAppCredential } from "../auth/appCredential";
+import { lazyCredential } from "../auth/lazyCredential";
+import { ManifestStore } from "../store/manifestStore";
+import type { SnapshotKind } from "../store/snapshot";
+import { getInventoryTables } from "../store/tables";
+import { createUpstreamClient, type UpstreamClient } from "../upstream/upstreamClient";
+import type { KindSync } from "./kindSync";
+import { applyRetention } from "./retention";
+import { runSync, type SyncProgress, type SyncResult } from "./runSync";
+import { usersSync } from "./usersSync";
+import { workspacesSync } from "./workspacesSync";
+
+export interface SyncHooks {
+  onProgress?: (progress: SyncProgress) => void;
+  log?: (message: string) => void;
+  /** The clock; tests move it to resume a throttled run. */
+  now?: () => Date;
+}
+
+/** A sync's summary plus the upstream calls it made, retries counted apart. */
+export interface SyncOutcome extends SyncResult {
+  upstream: { requests: number; retries: number };
+}
+
+/** The one entry point of every sync: timers, `npm run sync` and on-demand requests all come here. */
+export async function syncKind(kind: SnapshotKind, config: Config, hooks: SyncHooks = {}): Promise<SyncOutcome> {
+  // Without resumeOnly a run always has a snapshot to report.
+  return (await sync(kind, config, hooks, false))!;
+}
+
+/** Continues a paused snapshot of the kind, if there is one; for the frequent resume timer. */
+export function resumePausedSync(
+  kind: SnapshotKind,
+  config: Config,
+  hooks: SyncHooks = {},
+): Promise<SyncOutcome | undefined> {
+  return sync(kind, config, hooks, true);
+}
+
+async function sync(
+  kind: SnapshotKind,
+  config: Config,
+  hooks: SyncHooks,
+  resumeOnly: boolean,
+): Promise<SyncOutcome | undefined> {
+  const tenant = requireTenant(config);
+  const tables = await getInventoryTables(config.storage);
+  const { source, client } = kindSync(
+    kind,
+    config,
+    lazyCredential(() => getAppCredential(tenant)),
+  );
+  const result = await runSync(source, {
+    tenantId: tenant.tenantId,
+    tables,
+    stallMs: config.stallMs,
+    onInvalidItem: config.onInvalidItem,
+    resumeOnly,
+    ...hooks,
+  });
+  if (result === undefined) return undefined;
+  if (result.status === "succeeded") {
+    const manifests = new ManifestStore(tables.snapshots, tenant.tenantId);
+    await applyRetention(
+      manifests,
+      tables.rows,
+      tenant.tenantId,
+      config.retentionDays,
+      hooks.now?.() ?? new Date(),
+      hooks.log,
+    );
+  }
+  return { ...result, upstream: { ...client.stats } };
+}
+
+function kindSync(
+  kind: SnapshotKind,
+  config: Config,
+  credential: TokenCredential,
+): { source: KindSync<unknown>; client: UpstreamClient } {
+  switch (kind) {
+    case "users": {
+      const { endpoint, scope, userSelect } = config.graph;
+      const client = createUpstreamClient({ service: "graph", baseUrl: endpoint, scope, credential });
+      return { source: usersSync(client, userSelect), client };
+    }
+    case "workspaces": {
+      const { endpoint, scope, groups } = config.powerBi;
+      const client = createUpstreamClient({ service: "powerbi", baseUrl: endpoint, scope, credential });
+      return { source: workspacesSync(client, groups), client };
+    }
+  }
+}
+
+/** The configured tenant; syncing needs one. */
+export function requireTenant(config: Config): TenantConfig {
+  if (config.tenant === undefined) {
+    throw new ConfigError(
+      "INVENTORY_TENANT_ID: not set; set it (with INVENTORY_CLIENT_ID and KEY_VAULT_URL) to sync a tenant",
+    );
+  }
+  return config.tenant;
+}

@@ -1,0 +1,136 @@
+import type { TokenCredential } from "@azure/core-auth";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createPipelineRequest,
+  decompressResponsePolicy,
+  isRestError,
+  logPolicy,
+  redirectPolicy,
+  userAgentPolicy,
+  type HttpClient,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+import { jsonBodyPolicy, parsedJson } from "./policies/jsonBodyPolicy";
+import { retryPolicy, type RetryOptions } from "./policies/retryPolicy";
+import { UpstreamError, type UpstreamService } from "./upstreamError";
+
+export interface UpstreamClientOptions {
+  service: UpstreamService;
+  baseUrl: string;
+  scope: string;
+  credential: TokenCredential;
+  retry?: Partial<RetryOptions>;
+  /** Per-request timeout; Power BI's own server timeout is 30 s. */
+  timeoutMs?: number;
+  httpClient?: HttpClient;
+}
+
+/** GETs JSON from one upstream service through the shared pipeline. */
+export interface UpstreamClient {
+  readonly service: UpstreamService;
+  /** `pathOrUrl` is relative to the base URL, or an absolute next link the service gave us. */
+  getJson(pathOrUrl: string, query?: Record<string, string | undefined>): Promise<unknown>;
+  /** Calls sent, retries included; benchmarks compare these with the minimum. */
+  readonly stats: { requests: number; retries: number };
+}
+
+export const USER_AGENT = "tenant-inventory/0.1";
+
+export const DEFAULT_RETRY: RetryOptions = {
+  maxRetries: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Builds the one HTTP seam: user agent, redirects, redacted logging, bounded retries, JSON parsing, bearer token. */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const stats = { requests: 0, retries: 0 };
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  const onRetry = retry.onRetry;
+  retry.onRetry = (info) => {
+    stats.retries++;
+    onRetry?.(info);
+  };
+  const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: USER_AGENT }));
+  pipeline.addPolicy(decompressResponsePolicy());
+  pipeline.addPolicy(redirectPolicy());
+  pipeline.addPolicy(retryPolicy(options.service, retry));
+  pipeline.addPolicy(jsonBodyPolicy());
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }));
+  pipeline.addPolicy({
+    name: "inventoryCountRequests",
+    sendRequest: (request, next) => {
+      stats.requests++;
+      return next(request);
+    },
+  });
+  // Innermost, so each try is logged; core's logPolicy redacts Authorization and unknown query values.
+  pipeline.addPolicy(logPolicy());
+  const httpClient = options.httpClient ?? createDefaultHttpClient();
+  const timeout = options.timeoutMs ?? 60_000;
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+
+  return {
+    service: options.service,
+    stats,
+    async getJson(pathOrUrl, query = {}) {
+      const url = new URL(/^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`);
+      for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
+      const request = createPipelineRequest({ url: url.toString(), method: "GET", timeout });
+      request.headers.set("accept", "application/json");
+      let response: PipelineResponse;
+      try {
+        response = await pipeline.sendRequest(httpClient, request);
+      } catch (error) {
+        throw toUpstreamError(options.service, url.pathname, error);
+      }
+      if (response.status < 200 || response.status >= 300) throw errorFromResponse(options.service, url, response);
+      return parsedJson(response);
+    },
+  };
+}
+
+function toUpstreamError(service: UpstreamService, path: string, error: unknown): unknown {
+  if (error instanceof UpstreamError || !isRestError(error)) return error;
+  return new UpstreamError({
+    service,
+    status: error.statusCode,
+    serviceCode: error.code,
+    requestId: undefined,
+    path,
+    detail: error.message,
+  });
+}
+
+/** Graph and Power BI both answer `{"error":{"code","message"}}`; Power BI sometimes nests it in `pbi.error`. */
+function errorFromResponse(service: UpstreamService, url: URL, response: PipelineResponse): UpstreamError {
+  let serviceCode: string | undefined;
+  let detail = `HTTP ${response.status}`;
+  try {
+    const body = JSON.parse(response.bodyAsText ?? "") as {
+      error?: { code?: unknown; message?: unknown; "pbi.error"?: { code?: unknown } };
+    };
+    const code = body.error?.code ?? body.error?.["pbi.error"]?.code;
+    if (typeof code === "string") serviceCode = code;
+    if (typeof body.error?.message === "string") detail = body.error.message.slice(0, 500);
+  } catch {
+    // Not JSON: the status alone tells the story.
+  }
+  return new UpstreamError({
+    service,
+    status: response.status,
+    serviceCode,
+    requestId:
+      response.headers.get("request-id") ??
+      response.headers.get("requestid") ??
+      response.headers.get("x-ms-request-id") ??
+      undefined,
+    path: url.pathname,
+    detail,
+  });
+}

@@ -1,0 +1,118 @@
+import { createApiContext, type ApiContext } from "../../src/api/apiContext";
+import { getSnapshot } from "../../src/api/snapshotsApi";
+import { getWorkspace, listWorkspaces } from "../../src/api/workspacesApi";
+import { WORKSPACE_ARTIFACTS } from "../../src/config/config";
+import {
+  BIG_REPORTS_WORKSPACE_INDEX,
+  BIG_USERS_WORKSPACE_INDEX,
+  simulatedWorkspace,
+} from "../../src/simulator/simulatedWorkspace";
+import { syncKind } from "../../src/sync/syncService";
+import { callApi, readAllPages } from "../support/apiCalls";
+import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
+
+const SEED = 11;
+const WORKSPACES = 90;
+const TOP = 40;
+
+let env: TestEnvironment;
+let api: ApiContext;
+
+beforeAll(async () => {
+  env = await startTestEnvironment({ workspaces: WORKSPACES, seed: SEED }, { POWERBI_GROUPS_TOP: String(TOP) });
+  api = await createApiContext(env.config);
+});
+afterAll(() => env.close());
+
+/** What the simulator holds, as the API should serve it: every artifact array present. */
+function expectedWorkspace(index: number): Record<string, unknown> {
+  const group = simulatedWorkspace(SEED, index) as unknown as Record<string, unknown>;
+  return { ...group, ...Object.fromEntries(WORKSPACE_ARTIFACTS.map((artifact) => [artifact, group[artifact] ?? []])) };
+}
+
+function expectedCounts() {
+  const counts: Record<string, number> = { workspaces: WORKSPACES, invalid: 0 };
+  for (const artifact of WORKSPACE_ARTIFACTS) counts[artifact] = 0;
+  for (let index = 0; index < WORKSPACES; index++) {
+    const group = simulatedWorkspace(SEED, index) as unknown as Record<string, unknown[] | undefined>;
+    for (const artifact of WORKSPACE_ARTIFACTS) counts[artifact]! += group[artifact]?.length ?? 0;
+  }
+  return counts;
+}
+
+/** Asserts that a snapshot holds exactly the simulator's workspaces and artifacts. */
+async function expectExactly(snapshotId: string) {
+  const { items } = await readAllPages(api, listWorkspaces, { snapshotId }, 25);
+  const ids = items.map((item) => item.id as string);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.length).toBe(WORKSPACES);
+  for (let index = 0; index < WORKSPACES; index++) {
+    const expected = expectedWorkspace(index);
+    const answer = await callApi(api, getWorkspace, { snapshotId, workspaceId: expected.id as string });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(expected);
+  }
+}
+
+describe("workspaces sync end to end", () => {
+  let firstSnapshot: string;
+
+  it("stores every workspace and artifact in the minimum number of Power BI calls", async () => {
+    env.tenant.calls.reset();
+    const result = await syncKind("workspaces", env.config);
+    expect(result).toMatchObject({ status: "succeeded", counts: expectedCounts() });
+    expect(env.tenant.calls.count("powerbi.groups")).toBe(Math.ceil(WORKSPACES / TOP));
+    firstSnapshot = result.snapshotId;
+    await expectExactly(firstSnapshot);
+  });
+
+  it("keeps a 5,000-user and a 2,000-report workspace whole", async () => {
+    const big = await callApi(api, getWorkspace, {
+      snapshotId: "latest",
+      workspaceId: simulatedWorkspace(SEED, BIG_USERS_WORKSPACE_INDEX).id,
+    });
+    expect((big.body.users as unknown[]).length).toBe(5000);
+    const reports = await callApi(api, getWorkspace, {
+      snapshotId: "latest",
+      workspaceId: simulatedWorkspace(SEED, BIG_REPORTS_WORKSPACE_INDEX).id,
+    });
+    expect((reports.body.reports as unknown[]).length).toBe(2000);
+  });
+
+  it("spreads a budget-limited run over three invocations into one exact snapshot, never served before it is done", async () => {
+    env.tenant.calls.reset();
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    env.tenant.budget.limit(1, 3392);
+
+    const first = await syncKind("workspaces", env.config, { now });
+    expect(first.status).toBe("running");
+    expect(first.counts.workspaces).toBe(TOP);
+    // The paused snapshot is not served; `latest` is still the previous succeeded one.
+    expect((await callApi(api, listWorkspaces, { snapshotId: first.snapshotId })).status).toBe(409);
+    expect((await callApi(api, getSnapshot, { snapshotId: "latest" }, { kind: "workspaces" })).body.id).toBe(
+      firstSnapshot,
+    );
+
+    // Before Retry-After has passed, a run does not call Power BI at all.
+    const early = await syncKind("workspaces", env.config, { now });
+    expect(early).toMatchObject({ snapshotId: first.snapshotId, status: "running" });
+    expect(env.tenant.calls.count("powerbi.groups")).toBe(2);
+
+    clock += 3393_000;
+    env.tenant.budget.limit(1, 3392);
+    const second = await syncKind("workspaces", env.config, { now });
+    expect(second).toMatchObject({ snapshotId: first.snapshotId, status: "running" });
+    expect(second.counts.workspaces).toBe(2 * TOP);
+
+    clock += 3393_000;
+    env.tenant.budget.limit(1, 3392);
+    const third = await syncKind("workspaces", env.config, { now });
+    expect(third).toMatchObject({ snapshotId: first.snapshotId, status: "succeeded", counts: expectedCounts() });
+    expect(env.tenant.calls.count("powerbi.groups", 200)).toBe(Math.ceil(WORKSPACES / TOP));
+    await expectExactly(third.snapshotId);
+    expect((await callApi(api, getSnapshot, { snapshotId: "latest" }, { kind: "workspaces" })).body.id).toBe(
+      third.snapshotId,
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import { ConfigError, DEFAULT_USER_SELECT, loadConfig } from "../../src/config/config";
+
+const tenant = {
+  INVENTORY_TENANT_ID: "11111111-2222-3333-4444-555555555555",
+  INVENTORY_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
+  KEY_VAULT_URL: "https://contoso-inventory.vault.azure.net/",
+};
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config.tenant).toBeUndefined();
+    expect(config.graph).toEqual({
+      endpoint: "https://graph.microsoft.com",
+      scope: "https://graph.microsoft.com/.default",
+      userSelect: DEFAULT_USER_SELECT,
+    });
+    expect(config.powerBi.endpoint).toBe("https://api.powerbi.com");
+    expect(config.storage).toEqual({ connectionString: "UseDevelopmentStorage=true", tableEndpoint: undefined });
+    expect(config.schedules).toEqual({
+      users: "0 0 2 * * *",
+      workspaces: "0 30 2 * * *",
+      resumeWorkspaces: "0 */5 * * * *",
+    });
+    expect(config.powerBi.groups).toEqual({
+      top: 5000,
+      expand: ["users", "reports", "dashboards", "datasets", "dataflows", "workbooks"],
+      filter: undefined,
+    });
+    expect(config.retentionDays).toBe(30);
+    expect(config.onInvalidItem).toBe("fail");
+  });
+
+  it("reads a tenant and trims the vault URL", () => {
+    const config = loadConfig(tenant);
+    expect(config.tenant).toEqual({
+      tenantId: tenant.INVENTORY_TENANT_ID,
+      clientId: tenant.INVENTORY_CLIENT_ID,
+      keyVaultUrl: "https://contoso-inventory.vault.azure.net",
+      clientSecretName: "inventory-client-secret",
+      clientCertificateName: undefined,
+      authorityHost: "https://login.microsoftonline.com",
+    });
+  });
+
+  it("is frozen", () => {
+    const config = loadConfig(tenant);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.graph.userSelect)).toBe(true);
+  });
+
+  it("prefers INVENTORY_STORAGE over AzureWebJobsStorage", () => {
+    expect(loadConfig({ INVENTORY_STORAGE: "A", AzureWebJobsStorage: "B" }).storage.connectionString).toBe("A");
+    expect(loadConfig({ AzureWebJobsStorage: "B" }).storage.connectionString).toBe("B");
+  });
+
+  it.each([
+    [{ ...tenant, INVENTORY_TENANT_ID: "contoso" }, "INVENTORY_TENANT_ID: must be a GUID"],
+    [{ ...tenant, INVENTORY_CLIENT_ID: undefined }, "INVENTORY_CLIENT_ID: required when INVENTORY_TENANT_ID is set"],
+    [{ ...tenant, KEY_VAULT_URL: undefined }, "KEY_VAULT_URL: required when INVENTORY_TENANT_ID is set"],
+    [{ ...tenant, KEY_VAULT_URL: "http://vault.example" }, "KEY_VAULT_URL: must be an https:// URL"],
+    [
+      { INVENTORY_CLIENT_ID: tenant.INVENTORY_CLIENT_ID },
+      "INVENTORY_TENANT_ID: required when INVENTORY_CLIENT_ID is set",
+    ],
+    [{ INVENTORY_RETENTION_DAYS: "0" }, "INVENTORY_RETENTION_DAYS"],
+    [{ INVENTORY_RETENTION_DAYS: "thirty" }, "INVENTORY_RETENTION_DAYS"],
+    [{ USERS_SYNC_SCHEDULE: "0 2 * * *" }, "USERS_SYNC_SCHEDULE: must be an NCRONTAB expression with six fields"],
+    [{ GRAPH_ENDPOINT: "graph.microsoft.com" }, "GRAPH_ENDPOINT"],
+    [{ GRAPH_USER_SELECT: "id,display Name" }, 'GRAPH_USER_SELECT: "display Name" is not a property name'],
+    [
+      { INVENTORY_TABLE_ENDPOINT: "http://inventory.table.core.windows.net" },
+      "INVENTORY_TABLE_ENDPOINT: must be an https:// URL (http:// only on loopback)",
+    ],
+    [{ INVENTORY_INVALID_ITEMS: "ignore" }, "INVENTORY_INVALID_ITEMS"],
+  ])("rejects %j naming the setting", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("allows plain http table endpoints only on loopback", () => {
+    expect(
+      loadConfig({ INVENTORY_TABLE_ENDPOINT: "http://127.0.0.1:10002/devstoreaccount1" }).storage.tableEndpoint,
+    ).toBe("http://127.0.0.1:10002/devstoreaccount1");
+  });
+
+  it("always selects id", () => {
+    expect(loadConfig({ GRAPH_USER_SELECT: "displayName, mail" }).graph.userSelect).toEqual([
+      "id",
+      "displayName",
+      "mail",
+    ]);
+  });
+});
