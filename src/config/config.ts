@@ -56,7 +56,7 @@ const settingsSchema = z.object({
   INVENTORY_TABLE_ENDPOINT: httpsUrlOrLoopbackHttp().optional(),
   USERS_SYNC_SCHEDULE: ncrontab.default("0 0 2 * * *"),
   WORKSPACES_SYNC_SCHEDULE: ncrontab.default("0 30 2 * * *"),
-  WORKSPACES_RESUME_SCHEDULE: ncrontab.default("0 */5 * * * *"),
+  INVENTORY_RESUME_SCHEDULE: ncrontab.default("0 * * * * *"),
   INVENTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   INVENTORY_STALL_MINUTES: z.coerce
     .number()
@@ -97,7 +97,8 @@ export interface Config {
   readonly graph: { readonly endpoint: string; readonly scope: string; readonly userSelect: readonly string[] };
   readonly powerBi: { readonly endpoint: string; readonly scope: string; readonly groups: AdminGroupsQuery };
   readonly storage: StorageConfig;
-  readonly schedules: { readonly users: string; readonly workspaces: string; readonly resumeWorkspaces: string };
+  /** `resume` continues paused runs and starts on-demand requests. */
+  readonly schedules: { readonly users: string; readonly workspaces: string; readonly resume: string };
   readonly retentionDays: number;
   /** A paused or abandoned run that made no progress for this long is marked failed. */
   readonly stallMs: number;
@@ -156,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedules: {
       users: settings.USERS_SYNC_SCHEDULE,
       workspaces: settings.WORKSPACES_SYNC_SCHEDULE,
-      resumeWorkspaces: settings.WORKSPACES_RESUME_SCHEDULE,
+      resume: settings.INVENTORY_RESUME_SCHEDULE,
     },
     retentionDays: settings.INVENTORY_RETENTION_DAYS,
     stallMs: settings.INVENTORY_STALL_MINUTES * 60_000,

@@ -55,11 +55,6 @@ export function functionDefinitions(config: Config): FunctionDefinition[] {
       schedule: config.schedules.workspaces,
       handler: timerSync("workspaces", config),
     },
-    {
-      trigger: "timer",
-      name: "resumeWorkspaces",
-      schedule: config.schedules.resumeWorkspaces,
-      handler: timerResume("workspaces", config),
-    },
+    { trigger: "timer", name: "resumeSyncs", schedule: config.schedules.resume, handler: timerResume(config) },
   ];
 }

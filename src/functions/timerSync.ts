@@ -1,7 +1,7 @@
 import type { InvocationContext, Timer } from "@azure/functions";
 import type { Config } from "../config/config";
 import { LeaseTakenError } from "../store/lease";
-import type { SnapshotKind } from "../store/snapshot";
+import { SNAPSHOT_KINDS, type SnapshotKind } from "../store/snapshot";
 import { safeMessage } from "../sync/safeMessage";
 import { resumePausedSync, syncKind, type SyncOutcome } from "../sync/syncService";
 
@@ -33,4 +33,12 @@ export function timerSync(kind: SnapshotKind, config: Config, run: Run = syncKin
   };
 }
 
-export const timerResume = (kind: SnapshotKind, config: Config) => timerSync(kind, config, resumePausedSync);
+/** The frequent timer: for every kind, continues a paused run or starts a requested one. */
+export function timerResume(config: Config) {
+  const perKind = SNAPSHOT_KINDS.map((kind) => timerSync(kind, config, resumePausedSync));
+  return async (timer: Timer, context: InvocationContext): Promise<void> => {
+    const failures: unknown[] = [];
+    for (const resume of perKind) await resume(timer, context).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
+  };
+}

@@ -1,4 +1,4 @@
-import { Lease } from "../store/lease";
+import { Lease, LeaseTakenError } from "../store/lease";
 import { ManifestStore, type SnapshotRecord } from "../store/manifestStore";
 import { idFromRowKey, partitionBitsFor } from "../store/rowKeys";
 import { readRows, rowSetFilter } from "../store/rowReader";
@@ -9,6 +9,7 @@ import { UpstreamError } from "../upstream/upstreamError";
 import type { KindSync, RowLayout } from "./kindSync";
 import { safeMessage } from "./safeMessage";
 import { deleteSnapshotRows, sweepAbandoned } from "./sweep";
+import { isQueued, QUEUED, type Position } from "./syncPosition";
 
 export interface SyncOptions {
   tenantId: string;
@@ -43,13 +44,6 @@ export interface SyncResult {
   error?: string;
 }
 
-/** Where a resumable run continues: the source's position, pages done, and when the service lets us call again. */
-interface Position {
-  next: unknown;
-  pages: number;
-  resumeAfter?: string;
-}
-
 /** Renewed after every page; a run that dies frees its kind this long after its last page. */
 const LEASE_MS = 10 * 60_000;
 
@@ -72,8 +66,12 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
   try {
     const { rows } = options.tables;
     await sweepAbandoned(manifests, rows, options.tenantId, source.kind, source.resumable, options.stallMs, now(), log);
-    let record = source.resumable ? await findPaused(manifests, source.kind) : undefined;
+    let record = await findContinuable(manifests, source);
     if (record === undefined && options.resumeOnly === true) return undefined;
+    if (record !== undefined && isQueued(record)) {
+      log(`Starting requested snapshot ${record.id}`);
+      record = await manifests.update(record, { position: null, progressAt: now().toISOString() });
+    }
     const resumeAfter = (record?.position as Position | null | undefined)?.resumeAfter;
     if (record !== undefined && resumeAfter !== undefined && Date.parse(resumeAfter) > now().getTime()) {
       log(`${record.id} is paused until ${resumeAfter} by Power BI's throttling`);
@@ -106,9 +104,58 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
   }
 }
 
-async function findPaused(manifests: ManifestStore, kind: SnapshotKind): Promise<SnapshotRecord | undefined> {
-  for await (const record of manifests.list({ kind, status: "running" })) return record;
+/** The running snapshot a lease holder should carry on: a paused one of a resumable kind, or a queued one. */
+async function findContinuable<T>(manifests: ManifestStore, source: KindSync<T>): Promise<SnapshotRecord | undefined> {
+  for await (const record of manifests.list({ kind: source.kind, status: "running" })) {
+    if (source.resumable || isQueued(record)) return record;
+  }
   return undefined;
+}
+
+/** Why queueSync did not queue: a run of the kind is queued, paused or in progress. */
+export class SyncAlreadyRunningError extends Error {
+  override readonly name = "SyncAlreadyRunningError";
+  constructor(readonly snapshotId: string | undefined) {
+    super(`a sync of this kind is already running${snapshotId === undefined ? "" : ` (snapshot ${snapshotId})`}`);
+  }
+}
+
+/**
+ * Requests a run without doing it: creates a `running` manifest marked queued, which the next run of the kind (the
+ * frequent resume timer) picks up. The HTTP trigger cannot keep working after it answers, so this is how an
+ * on-demand sync starts. Throws SyncAlreadyRunningError when a run of the kind is queued, paused or in progress.
+ */
+export async function queueSync<T>(source: KindSync<T>, options: SyncOptions): Promise<SnapshotRecord> {
+  const manifests = new ManifestStore(options.tables.snapshots, options.tenantId);
+  const lease = new Lease(options.tables.snapshots, options.tenantId, `sync-${source.kind}`, LEASE_MS);
+  try {
+    await lease.acquire();
+  } catch (error) {
+    if (!(error instanceof LeaseTakenError)) throw error;
+    for await (const record of manifests.list({ kind: source.kind, status: "running" })) {
+      throw new SyncAlreadyRunningError(record.id);
+    }
+    throw new SyncAlreadyRunningError(undefined);
+  }
+  try {
+    const now = options.now?.() ?? new Date();
+    await sweepAbandoned(
+      manifests,
+      options.tables.rows,
+      options.tenantId,
+      source.kind,
+      source.resumable,
+      options.stallMs,
+      now,
+      options.log ?? (() => undefined),
+    );
+    const running = await findContinuable(manifests, source);
+    if (running !== undefined) throw new SyncAlreadyRunningError(running.id);
+    const record = await start(source, manifests, now);
+    return await manifests.update(record, { position: QUEUED });
+  } finally {
+    await lease.release();
+  }
 }
 
 async function start<T>(source: KindSync<T>, manifests: ManifestStore, startedAt: Date): Promise<SnapshotRecord> {

@@ -4,6 +4,7 @@ import { readRows, snapshotFilter } from "../store/rowReader";
 import { DEFAULT_WRITER_OPTIONS, RowWriter } from "../store/rowWriter";
 import type { StoredRow } from "../store/rowCodec";
 import type { SnapshotKind } from "../store/snapshot";
+import { isQueued } from "./syncPosition";
 
 /** Removes every row of a snapshot, in batched deletes. */
 export async function deleteSnapshotRows(rows: TableClient, tenantId: string, snapshotId: string): Promise<number> {
@@ -16,8 +17,8 @@ export async function deleteSnapshotRows(rows: TableClient, tenantId: string, sn
 
 /**
  * Marks abandoned `running` snapshots of a kind failed and removes their rows. The caller holds the kind's lease, so
- * no live run owns them: a non-resumable one was left by a process that died, and a resumable one is abandoned when
- * it made no progress for `stallMs` (otherwise the caller resumes it).
+ * no live run owns them: a started run of a non-resumable kind was left by a process that died, and a paused or
+ * queued one is abandoned when it made no progress for `stallMs` (otherwise the caller continues it).
  */
 export async function sweepAbandoned(
   manifests: ManifestStore,
@@ -30,9 +31,10 @@ export async function sweepAbandoned(
   log: (message: string) => void,
 ): Promise<void> {
   for await (const record of manifests.list({ kind, status: "running" })) {
+    const continuable = resumable || isQueued(record);
     const idleMs = now.getTime() - Date.parse(record.progressAt);
-    if (resumable && idleMs < stallMs) continue;
-    const error = resumable
+    if (continuable && idleMs < stallMs) continue;
+    const error = continuable
       ? `abandoned: no progress since ${record.progressAt}`
       : "abandoned: its run ended without finishing";
     await manifests.update(record, { status: "failed", finishedAt: now.toISOString(), error, position: null });

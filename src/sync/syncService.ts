@@ -8,7 +8,8 @@ import { getInventoryTables } from "../store/tables";
 import { createUpstreamClient, type UpstreamClient } from "../upstream/upstreamClient";
 import type { KindSync } from "./kindSync";
 import { applyRetention } from "./retention";
-import { runSync, type SyncProgress, type SyncResult } from "./runSync";
+import { queueSync, runSync, type SyncProgress, type SyncResult } from "./runSync";
+import type { SnapshotRecord } from "../store/manifestStore";
 import { usersSync } from "./usersSync";
 import { workspacesSync } from "./workspacesSync";
 
@@ -30,7 +31,28 @@ export async function syncKind(kind: SnapshotKind, config: Config, hooks: SyncHo
   return (await sync(kind, config, hooks, false))!;
 }
 
-/** Continues a paused snapshot of the kind, if there is one; for the frequent resume timer. */
+/**
+ * Queues an on-demand sync, which the resume timer starts within its period. Throws SyncAlreadyRunningError (with
+ * the running snapshot's id) when a run of the kind is queued, paused or in progress.
+ */
+export async function requestSync(kind: SnapshotKind, config: Config, hooks: SyncHooks = {}): Promise<SnapshotRecord> {
+  const tenant = requireTenant(config);
+  const tables = await getInventoryTables(config.storage);
+  const { source } = kindSync(
+    kind,
+    config,
+    lazyCredential(() => getAppCredential(tenant)),
+  );
+  return queueSync(source, {
+    tenantId: tenant.tenantId,
+    tables,
+    stallMs: config.stallMs,
+    onInvalidItem: config.onInvalidItem,
+    ...hooks,
+  });
+}
+
+/** Continues a paused snapshot of the kind, or starts a queued one, if there is one; for the frequent resume timer. */
 export function resumePausedSync(
   kind: SnapshotKind,
   config: Config,

@@ -2,7 +2,17 @@ import { ClientSecretCredential, ManagedIdentityCredential } from "@azure/identi
 import type { FaultKind } from "../../src/simulator/faultInjector";
 import type { SimulatedTenant } from "../../src/simulator/simulatedTenant";
 import type { SimulatorRoute } from "../../src/simulator/simulatorRoute";
-import { errorCode, getJson, GRAPH, POWER_BI, startTenant, tokenFor, VAULT } from "./simulatorClient";
+import {
+  errorCode,
+  getJson,
+  GRAPH,
+  POWER_BI,
+  startTenant,
+  tokenFor,
+  VAULT,
+  useManagedIdentityOf,
+  restoreManagedIdentityEnvironment,
+} from "./simulatorClient";
 
 let tenant: SimulatedTenant;
 let graphToken: string;
@@ -83,20 +93,10 @@ describe("status faults", () => {
 });
 
 describe("managed identity faults", () => {
-  const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
-  afterAll(() => {
-    for (const [name, value] of [
-      ["IDENTITY_ENDPOINT", saved.endpoint],
-      ["IDENTITY_HEADER", saved.header],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  afterAll(restoreManagedIdentityEnvironment);
 
   it("fails the identity endpoint in the App Service error shape, then recovers", async () => {
-    process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-    process.env.IDENTITY_HEADER = tenant.identityHeader;
+    useManagedIdentityOf(tenant);
     tenant.faults.inject({ route: "msi", status: 500 });
     const credential = new ManagedIdentityCredential({ retryOptions: { maxRetries: 0 } });
     await expect(credential.getToken(`${VAULT}/.default`)).rejects.toThrow(/Injected fault: 500/);

@@ -1,7 +1,16 @@
 import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import type { SimulatedTenant } from "../../src/simulator/simulatedTenant";
 import { createClientCertificatePem } from "../../src/simulator/tls";
-import { claimsOf, GRAPH, POWER_BI, requestToken, startTenant, VAULT } from "./simulatorClient";
+import {
+  claimsOf,
+  GRAPH,
+  POWER_BI,
+  requestToken,
+  startTenant,
+  VAULT,
+  restoreManagedIdentityEnvironment,
+  useManagedIdentityOf,
+} from "./simulatorClient";
 
 let tenant: SimulatedTenant;
 let certificatePem: string;
@@ -166,20 +175,10 @@ describe("token endpoint request validation", () => {
 });
 
 describe("App Service managed identity endpoint", () => {
-  const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
-  afterAll(() => {
-    for (const [name, value] of [
-      ["IDENTITY_ENDPOINT", saved.endpoint],
-      ["IDENTITY_HEADER", saved.header],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  afterAll(restoreManagedIdentityEnvironment);
 
   it("gives DefaultAzureCredential a vault token through IDENTITY_ENDPOINT", async () => {
-    process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-    process.env.IDENTITY_HEADER = tenant.identityHeader;
+    useManagedIdentityOf(tenant);
     tenant.calls.reset();
     const token = await new DefaultAzureCredential().getToken(`${VAULT}/.default`);
     expect(claimsOf(token.token)).toMatchObject({

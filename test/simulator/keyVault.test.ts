@@ -6,27 +6,27 @@ import {
   type SimulatedTenant,
 } from "../../src/simulator/simulatedTenant";
 import { createClientCertificatePem } from "../../src/simulator/tls";
-import { errorCode, getJson, GRAPH, startTenant, tokenFor, VAULT } from "./simulatorClient";
+import {
+  errorCode,
+  getJson,
+  GRAPH,
+  startTenant,
+  tokenFor,
+  VAULT,
+  restoreManagedIdentityEnvironment,
+  useManagedIdentityOf,
+} from "./simulatorClient";
 
 let tenant: SimulatedTenant;
 let certificatePem: string;
-const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
 
 beforeAll(async () => {
   certificatePem = await createClientCertificatePem();
   tenant = await startTenant({ clientCertificatePem: certificatePem });
-  // DefaultAzureCredential reads the managed-identity variables when it is built.
-  process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-  process.env.IDENTITY_HEADER = tenant.identityHeader;
+  useManagedIdentityOf(tenant);
 });
 afterAll(async () => {
-  for (const [name, value] of [
-    ["IDENTITY_ENDPOINT", saved.endpoint],
-    ["IDENTITY_HEADER", saved.header],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreManagedIdentityEnvironment();
   await tenant.close();
 });
 afterEach(() => tenant.faults.clear());

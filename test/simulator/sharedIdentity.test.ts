@@ -1,22 +1,20 @@
 import { ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { CLIENT_SECRET_NAME, type SimulatedTenant } from "../../src/simulator/simulatedTenant";
-import { claimsOf, getJson, GRAPH, startTenant, tokenFor } from "./simulatorClient";
+import {
+  claimsOf,
+  getJson,
+  GRAPH,
+  startTenant,
+  tokenFor,
+  restoreManagedIdentityEnvironment,
+  useManagedIdentityOf,
+} from "./simulatorClient";
 
-const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
-afterAll(() => {
-  for (const [name, value] of [
-    ["IDENTITY_ENDPOINT", saved.endpoint],
-    ["IDENTITY_HEADER", saved.header],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+afterAll(restoreManagedIdentityEnvironment);
 
 async function readClientSecret(tenant: SimulatedTenant): Promise<string | undefined> {
-  process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
-  process.env.IDENTITY_HEADER = tenant.identityHeader;
+  useManagedIdentityOf(tenant);
   const client = new SecretClient(tenant.url, new DefaultAzureCredential(), {
     disableChallengeResourceVerification: true,
   });

@@ -66,3 +66,20 @@ export function errorCode(body: unknown): unknown {
 export function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
 }
+
+const IDENTITY_VARIABLES = ["IDENTITY_ENDPOINT", "IDENTITY_HEADER"] as const;
+const originalIdentity = IDENTITY_VARIABLES.map((name) => [name, process.env[name]] as const);
+
+/** Points managed-identity credentials built from now on at the tenant's identity endpoint (they read env at build). */
+export function useManagedIdentityOf(tenant: SimulatedTenant): void {
+  process.env.IDENTITY_ENDPOINT = tenant.identityEndpoint;
+  process.env.IDENTITY_HEADER = tenant.identityHeader;
+}
+
+/** Puts the managed-identity variables back as the test file found them. */
+export function restoreManagedIdentityEnvironment(): void {
+  for (const [name, value] of originalIdentity) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}

@@ -20,7 +20,7 @@ describe("loadConfig", () => {
     expect(config.schedules).toEqual({
       users: "0 0 2 * * *",
       workspaces: "0 30 2 * * *",
-      resumeWorkspaces: "0 */5 * * * *",
+      resume: "0 * * * * *",
     });
     expect(config.powerBi.groups).toEqual({
       top: 5000,
