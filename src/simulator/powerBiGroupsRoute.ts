@@ -43,10 +43,21 @@ export function powerBiGroupsRoute(context: TenantContext, request: SimRequest):
     status: 200,
     headers: { requestid: randomUUID() },
     page: {
-      head: { "@odata.context": `${origin}/v1.0/myorg/admin/$metadata#groups` },
+      // The real service may send a count; the product uses it to skip the empty last call.
+      head: { "@odata.context": `${origin}/v1.0/myorg/admin/$metadata#groups`, "@odata.count": matchingCount(context, query) },
       items: expandedWorkspaces(context.seed, indices, query.expand),
     },
   };
+}
+
+/** How many workspaces match the query's filter. */
+function matchingCount(context: TenantContext, query: PowerBiQuery): number {
+  if (query.filter.length === 0) return context.workspaces;
+  let count = 0;
+  for (let index = 0; index < context.workspaces; index += 1) {
+    if (matchesFilter(workspaceSummary(context.seed, index), query.filter)) count += 1;
+  }
+  return count;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface SourcePage<T> {
   invalid: InvalidItem[];
   /** Where to continue after this page; undefined on the last page. */
   next: unknown;
+  /** The service's count of all items, when it sends one. */
+  total?: number;
 }
 
 /** Formats a zod error's first issue as "path: message" without echoing values. */

@@ -210,7 +210,9 @@ async function copyPages<T>(
       await writer.write(rows);
       items++;
     }
-    position.next = page.next;
+    // Once every item the service counted is in, the next page could only be empty: skip that call.
+    const complete = seen !== undefined && page.total !== undefined && seen.size >= page.total;
+    position.next = complete ? undefined : page.next;
     position.pages++;
     if (source.resumable) {
       await writer.flush();
@@ -224,6 +226,7 @@ async function copyPages<T>(
       items,
       rows: writer.stats.rows,
     });
+    if (complete) break;
   }
   await writer.flush();
   return manifests.update(record, { counts, progressAt: now().toISOString() });

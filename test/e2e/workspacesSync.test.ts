@@ -116,3 +116,65 @@ describe("workspaces sync end to end", () => {
     );
   });
 });
+
+describe("workspaces sync over unstable paging", () => {
+  it("de-duplicates shifted pages, loses nothing, and spares the empty last call when the count is a multiple of $top", async () => {
+    const shifted = await startTestEnvironment(
+      { workspaces: 80, seed: 5, unstablePaging: true },
+      { POWERBI_GROUPS_TOP: "40" },
+    );
+    try {
+      const result = await syncKind("workspaces", shifted.config);
+      expect(result.status).toBe("succeeded");
+      expect(result.counts.workspaces).toBe(80);
+      // 0-39, then 37-76 (three seen again), then 77-79: three calls, and no fourth for an empty page.
+      expect(shifted.tenant.calls.count("powerbi.groups", 200)).toBe(3);
+      const { items } = await readAllPages(await createApiContext(shifted.config), listWorkspaces, {
+        snapshotId: result.snapshotId,
+      });
+      const ids = new Set(items.map((item) => item.id));
+      expect(ids.size).toBe(80);
+      for (let index = 0; index < 80; index++) expect(ids.has(simulatedWorkspace(5, index).id)).toBe(true);
+    } finally {
+      await shifted.close();
+    }
+  });
+
+  it("takes exactly ceil(workspaces / $top) calls on stable paging", async () => {
+    const stable = await startTestEnvironment({ workspaces: 80, seed: 5 }, { POWERBI_GROUPS_TOP: "40" });
+    try {
+      expect((await syncKind("workspaces", stable.config)).counts.workspaces).toBe(80);
+      expect(stable.tenant.calls.count("powerbi.groups")).toBe(2);
+    } finally {
+      await stable.close();
+    }
+  });
+});
+
+describe("a paused workspaces run that stalls", () => {
+  it("is marked failed with the reason, and the next run starts a fresh snapshot", async () => {
+    const stalled = await startTestEnvironment(
+      { workspaces: 30, seed: 9, powerBiBudget: { calls: 1, retryAfterSeconds: 3000 } },
+      { POWERBI_GROUPS_TOP: "10", INVENTORY_STALL_MINUTES: "60" },
+    );
+    try {
+      let clock = Date.now();
+      const now = () => new Date(clock);
+      const paused = await syncKind("workspaces", stalled.config, { now });
+      expect(paused.status).toBe("running");
+      clock += 61 * 60_000;
+      stalled.tenant.budget.limit(100, 1);
+      const fresh = await syncKind("workspaces", stalled.config, { now });
+      expect(fresh.snapshotId).not.toBe(paused.snapshotId);
+      expect(fresh.status).toBe("succeeded");
+      const stalledApi = await createApiContext(stalled.config);
+      const old = await callApi(stalledApi, getSnapshot, { snapshotId: paused.snapshotId });
+      expect(old.body).toMatchObject({
+        status: "failed",
+        error: expect.stringContaining("abandoned: no progress since") as unknown,
+      });
+    } finally {
+      await stalled.close();
+    }
+  });
+});

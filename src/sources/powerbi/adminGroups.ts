@@ -31,9 +31,10 @@ const groupsPageSchema = z.looseObject({ value: z.array(z.unknown()), "@odata.co
 const PATH = "/v1.0/myorg/admin/groups";
 
 /**
- * Lists workspaces with `$top`/`$skip` paging from `fromSkip`. Paging ends on a short page, or once `@odata.count`
- * rows have been read, which saves the empty last call when the count is a multiple of `$top`. Every call counts
- * against the tenant's 50-per-hour budget.
+ * Lists workspaces with `$top`/`$skip` paging from `fromSkip`; paging ends on a short page. Pages carry
+ * `@odata.count` as `total` when the service sends it: `$skip` paging is not stable, so only the caller, which
+ * de-duplicates, can tell when it has every workspace and spare the empty last call. Every call counts against the
+ * tenant's 50-per-hour budget.
  */
 export async function* listAdminGroups(
   client: UpstreamClient,
@@ -68,9 +69,9 @@ export async function* listAdminGroups(
     }
     const read = page.data.value.length;
     skip += read;
-    const count = page.data["@odata.count"];
-    const last = read < query.top || (count !== undefined && skip >= count);
-    yield { items, invalid, next: last ? undefined : skip };
+    const last = read < query.top;
+    const total = page.data["@odata.count"];
+    yield { items, invalid, next: last ? undefined : skip, ...(total === undefined ? {} : { total }) };
     if (last) return;
   }
 }
