@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 export interface Azurite {
   readonly tableEndpoint: string;
@@ -15,17 +15,20 @@ const DEV_ACCOUNT = "devstoreaccount1";
 const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 /**
- * Starts Azurite's table service as a child process on a free loopback port, in memory. The package's main entry is
- * the VS Code extension, so the service is run from its own bin script.
+ * Starts Azurite's table service as a child process: by default on a free loopback port and in memory; with
+ * `location`, persisted in that folder. The package's main entry is the VS Code extension, so the service is run from
+ * its own bin script.
  */
-export async function startAzurite(port?: number): Promise<Azurite> {
-  const tablePort = port ?? (await freePort());
+export async function startAzurite(options: { port?: number; location?: string } = {}): Promise<Azurite> {
+  const tablePort = options.port ?? (await freePort());
   const bin = join(dirname(require.resolve("azurite/package.json")), "dist", "src", "table", "main.js");
+  const persistence =
+    options.location === undefined ? ["--inMemoryPersistence"] : ["--location", resolve(options.location)];
   const child = spawn(
     process.execPath,
     [
       bin,
-      "--inMemoryPersistence",
+      ...persistence,
       "--silent",
       "--disableTelemetry",
       "--skipApiVersionCheck",
@@ -34,7 +37,7 @@ export async function startAzurite(port?: number): Promise<Azurite> {
       "--tablePort",
       String(tablePort),
     ],
-    // In memory, so nothing lands in the working tree; the temp dir catches anything it writes anyway.
+    // The temp dir catches anything it writes beside its data (debug logs, lock files).
     { stdio: ["ignore", "pipe", "pipe"], cwd: tmpdir() },
   );
   await waitUntilListening(child, tablePort);
@@ -90,4 +93,9 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** True when nothing accepts connections on the loopback port. */
+export async function isFree(port: number): Promise<boolean> {
+  return !(await accepts(port));
 }

@@ -2,7 +2,10 @@ import { ConfigError, loadConfig } from "../config/config";
 import { functionDefinitions } from "../functions/definitions";
 import { startSimulatedTenant } from "../simulator/simulatedTenant";
 import { readSimulatorTls } from "../simulator/tls";
-import { startAzurite, type Azurite } from "./azurite";
+import { isFree, startAzurite, type Azurite } from "./azurite";
+
+/** Where `UseDevelopmentStorage=true` looks for tables. */
+const DEVELOPMENT_TABLE_PORT = 10002;
 import { startLocalHost } from "./localHost";
 import { loadLocalSettings } from "./localSettings";
 import { runTrustingSimulator } from "./trustedProcess";
@@ -37,6 +40,14 @@ async function main(): Promise<number> {
     log(`Simulated tenant ${tenant.tenantId} at ${tenant.url}`);
   }
   const config = loadConfig();
+  if (!simulated && /^UseDevelopmentStorage=true$/i.test(config.storage.connectionString ?? "")) {
+    // `func start` expects an Azurite someone started; we start one, persisted beside the project, if none listens.
+    if (await isFree(DEVELOPMENT_TABLE_PORT)) {
+      log(`Starting Azurite on port ${DEVELOPMENT_TABLE_PORT}, data in .azurite/`);
+      azurite = await startAzurite({ port: DEVELOPMENT_TABLE_PORT, location: ".azurite" });
+      stops.push(() => azurite!.stop());
+    }
+  }
   const host = await startLocalHost(functionDefinitions(config), { port: Number(process.env.PORT ?? 7071), log });
   stops.unshift(() => host.close());
   log(`Functions host listening on ${host.url}/api`);

@@ -31,8 +31,25 @@ async function createTables(storage: StorageConfig): Promise<InventoryTables> {
       ? TableClient.fromConnectionString(storage.connectionString, name, clientOptions(storage))
       : new TableClient(`${storage.tableEndpoint}`, name, new DefaultAzureCredential(), clientOptions(storage));
   // createTable answers 409 when the table exists; the SDK treats that as success.
-  await Promise.all(Object.values(TABLE_NAMES).map((name) => service.createTable(name)));
+  try {
+    await Promise.all(Object.values(TABLE_NAMES).map((name) => service.createTable(name)));
+  } catch (error) {
+    throw new StorageUnavailableError(storage, error);
+  }
   return { snapshots: client(TABLE_NAMES.snapshots), rows: client(TABLE_NAMES.rows) };
+}
+
+/** The tables could not be reached or created; the message names the setting behind them. */
+export class StorageUnavailableError extends Error {
+  override readonly name = "StorageUnavailableError";
+  constructor(storage: StorageConfig, cause: unknown) {
+    const setting =
+      storage.connectionString === undefined ? "INVENTORY_TABLE_ENDPOINT" : "INVENTORY_STORAGE / AzureWebJobsStorage";
+    const development = /UseDevelopmentStorage=true/i.test(storage.connectionString ?? "");
+    const hint = development ? "; that is the local emulator: run Azurite, or `npm start`, which starts one" : "";
+    const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
+    super(`Cannot create the inventory tables (${setting})${hint}: ${reason}`, { cause });
+  }
 }
 
 function serviceClient(storage: StorageConfig): TableServiceClient {
