@@ -1,3 +1,6 @@
+import type { z } from "zod";
+import { UpstreamError, type UpstreamService } from "../upstream/upstreamError";
+
 /** An upstream item that failed validation: counted and reported, never stored. */
 export interface InvalidItem {
   /** The item's id when it had a usable one. */
@@ -21,4 +24,42 @@ export function describeIssue(issues: readonly { path: PropertyKey[]; message: s
   if (issue === undefined) return "invalid";
   const path = issue.path.map(String).join(".");
   return path === "" ? issue.message : `${path}: ${issue.message}`;
+}
+
+/** Parses a list page's envelope; a page that is not a list is an UpstreamError, since the service sent it. */
+export function parseListPage<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  source: { service: UpstreamService; path: string; what: string },
+): z.output<S> {
+  const page = schema.safeParse(body);
+  if (page.success) return page.data;
+  throw new UpstreamError({
+    service: source.service,
+    status: 200,
+    serviceCode: "UnexpectedPayload",
+    requestId: undefined,
+    path: source.path,
+    detail: `the page does not look like a ${source.what} list (${describeIssue(page.error.issues)})`,
+  });
+}
+
+/** Validates a page's items one by one, so one bad item is reported on its own instead of hiding the page. */
+export function validateItems<S extends z.ZodType>(
+  schema: S,
+  raw: readonly unknown[],
+): { items: z.output<S>[]; invalid: InvalidItem[] } {
+  const items: z.output<S>[] = [];
+  const invalid: InvalidItem[] = [];
+  for (const value of raw) {
+    const item = schema.safeParse(value);
+    if (item.success) items.push(item.data);
+    else invalid.push({ id: idOf(value), reason: describeIssue(item.error.issues) });
+  }
+  return { items, invalid };
+}
+
+function idOf(raw: unknown): string | undefined {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? id : undefined;
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { UpstreamClient } from "../../upstream/upstreamClient";
-import { UpstreamError } from "../../upstream/upstreamError";
-import { describeIssue, type InvalidItem, type SourcePage } from "../sourcePage";
+import { parseListPage, validateItems, type SourcePage } from "../sourcePage";
 
 /** A Graph user as listed: `id` is all we rely on; every other property is kept as Graph sent it. */
 export const graphUserSchema = z.looseObject({
@@ -38,30 +37,9 @@ export async function* listGraphUsers(
       ? await client.getJson("/v1.0/users", { $select: select.join(","), $top: String(GRAPH_USERS_PAGE_SIZE) })
       : await client.getJson(link!);
     first = false;
-    const page = usersPageSchema.safeParse(body);
-    if (!page.success) {
-      throw new UpstreamError({
-        service: "graph",
-        status: 200,
-        serviceCode: "UnexpectedPayload",
-        requestId: undefined,
-        path: "/v1.0/users",
-        detail: `the page does not look like a user list (${describeIssue(page.error.issues)})`,
-      });
-    }
-    const items: GraphUser[] = [];
-    const invalid: InvalidItem[] = [];
-    for (const raw of page.data.value) {
-      const user = graphUserSchema.safeParse(raw);
-      if (user.success) items.push(user.data);
-      else invalid.push({ id: idOf(raw), reason: describeIssue(user.error.issues) });
-    }
-    link = page.data["@odata.nextLink"];
+    const page = parseListPage(usersPageSchema, body, { service: "graph", path: "/v1.0/users", what: "user" });
+    const { items, invalid } = validateItems(graphUserSchema, page.value);
+    link = page["@odata.nextLink"];
     yield { items, invalid, next: link };
   }
-}
-
-function idOf(raw: unknown): string | undefined {
-  const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === "string" ? id : undefined;
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { AdminGroupsQuery } from "../../config/config";
 import type { UpstreamClient } from "../../upstream/upstreamClient";
-import { UpstreamError } from "../../upstream/upstreamError";
-import { describeIssue, type InvalidItem, type SourcePage } from "../sourcePage";
+import { parseListPage, validateItems, type SourcePage } from "../sourcePage";
 
 const artifact = (key: string) => z.looseObject({ [key]: z.string().min(1) });
 
@@ -49,34 +48,13 @@ export async function* listAdminGroups(
       $expand: query.expand.length === 0 ? undefined : query.expand.join(","),
       $filter: query.filter,
     });
-    const page = groupsPageSchema.safeParse(body);
-    if (!page.success) {
-      throw new UpstreamError({
-        service: "powerbi",
-        status: 200,
-        serviceCode: "UnexpectedPayload",
-        requestId: undefined,
-        path: PATH,
-        detail: `the page does not look like a workspace list (${describeIssue(page.error.issues)})`,
-      });
-    }
-    const items: AdminGroup[] = [];
-    const invalid: InvalidItem[] = [];
-    for (const raw of page.data.value) {
-      const group = adminGroupSchema.safeParse(raw);
-      if (group.success) items.push(group.data);
-      else invalid.push({ id: idOf(raw), reason: describeIssue(group.error.issues) });
-    }
-    const read = page.data.value.length;
+    const page = parseListPage(groupsPageSchema, body, { service: "powerbi", path: PATH, what: "workspace" });
+    const { items, invalid } = validateItems(adminGroupSchema, page.value);
+    const read = page.value.length;
     skip += read;
     const last = read < query.top;
-    const total = page.data["@odata.count"];
+    const total = page["@odata.count"];
     yield { items, invalid, next: last ? undefined : skip, ...(total === undefined ? {} : { total }) };
     if (last) return;
   }
-}
-
-function idOf(raw: unknown): string | undefined {
-  const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === "string" ? id : undefined;
 }
