@@ -28,22 +28,35 @@ export class ContinuationTokens {
 
   decode(route: string, snapshotId: string, token: string | undefined): string | undefined {
     if (token === undefined) return undefined;
+    const body = this.open(route, token);
+    if (body.s !== snapshotId) {
+      throw badRequest("InvalidContinuationToken", "continuationToken belongs to another route or snapshot");
+    }
+    return body.p;
+  }
+
+  /** The snapshot a genuine token of `route` was issued for; lets `latest` keep paging the snapshot it started. */
+  snapshotOf(route: string, token: string): string {
+    return this.open(route, token).s;
+  }
+
+  private open(route: string, token: string): TokenBody {
     const invalid = badRequest("InvalidContinuationToken", "continuationToken is not a token this route issued");
     const [body, signature, extra] = token.split(".");
     if (body === undefined || signature === undefined || extra !== undefined) throw invalid;
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
-    let parsed: Partial<TokenBody>;
+    let parsed: Partial<TokenBody> | null;
     try {
-      parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Partial<TokenBody>;
+      parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Partial<TokenBody> | null;
     } catch {
       throw invalid;
     }
-    if (parsed.r !== route || parsed.s !== snapshotId || typeof parsed.p !== "string") {
+    if (parsed?.r !== route || typeof parsed.s !== "string" || typeof parsed.p !== "string") {
       throw badRequest("InvalidContinuationToken", "continuationToken belongs to another route or snapshot");
     }
-    return parsed.p;
+    return { r: parsed.r, s: parsed.s, p: parsed.p };
   }
 
   private sign(body: string): string {

@@ -9,14 +9,22 @@ export type ApiHandler = (
   context: InvocationContext,
 ) => Promise<HttpResponseInit>;
 
+/** A handler that needs no storage (health, the OpenAPI document). */
+export type PlainHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
 /** JSON answer with the status given. */
-export function json(body: unknown, status = 200): HttpResponseInit {
-  return { status, jsonBody: body };
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, jsonBody: body, headers };
 }
 
-/** The error shape of every failure (PRODUCT.md). */
-export function errorResponse(status: number, code: string, message: string): HttpResponseInit {
-  return json({ error: { code, message } }, status);
+/** The error shape of every failure (PRODUCT.md); errors are never cached. */
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  details: Readonly<Record<string, string>> = {},
+): HttpResponseInit {
+  return json({ error: { code, message, ...details } }, status, { "Cache-Control": "no-store" });
 }
 
 /**
@@ -24,11 +32,16 @@ export function errorResponse(status: number, code: string, message: string): Ht
  * full story goes to the log.
  */
 export function apiHandler(handler: ApiHandler, api: () => Promise<ApiContext>): HttpHandler {
+  return plainHandler(async (request, context) => handler(request, await api(), context));
+}
+
+/** The same error mapping for a handler that needs no API context. */
+export function plainHandler(handler: PlainHandler): HttpHandler {
   return async (request, context) => {
     try {
-      return await handler(request, await api(), context);
+      return await handler(request, context);
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message);
+      if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.details);
       context.error(`Request ${request.method} ${new URL(request.url).pathname} failed: ${safeMessage(error)}`);
       return errorResponse(500, "InternalError", `the request failed (invocation ${context.invocationId})`);
     }

@@ -1,21 +1,44 @@
 import { z } from "zod";
-import { readItemsPage, rowSetFilter } from "../store/rowReader";
-import { json, type ApiHandler } from "./httpHandler";
-import { parseQuery, tokenParam, topParam } from "./query";
-import { readableSnapshot } from "./snapshotsApi";
+import { listItems, itemsQueryShape } from "./itemsRoute";
+import { operation } from "./operation";
+import { snapshotPath } from "./paths";
+import { usersPageSchema } from "./schemas";
+import { usersColumnFilter, usersFilterShape } from "./usersFilter";
 
-const usersQuery = z.object({ top: topParam, continuationToken: tokenParam });
+const usersQuery = z.object({ ...itemsQueryShape, ...usersFilterShape });
 
-/** GET /snapshots/{snapshotId}/users: the users of a succeeded snapshot, page by page. */
-export const listUsers: ApiHandler = async (request, api) => {
-  const query = parseQuery(request, usersQuery);
-  const snapshot = await readableSnapshot(request, api, "users");
-  const position = api.tokens.decode("users", snapshot.id, query.continuationToken);
-  const filter = rowSetFilter(api.tenantId, snapshot.id, "users");
-  const page = await readItemsPage(api.rows, filter, query.top, position);
-  return json({
-    snapshotId: snapshot.id,
-    items: page.items,
-    continuationToken: api.tokens.encode("users", snapshot.id, page.continuationToken),
-  });
-};
+/** GET /snapshots/{snapshotId}/users: the users of a succeeded snapshot, filtered, paged or exported. */
+export const listUsersOperation = operation(
+  {
+    summary: "List or export the users of a snapshot",
+    description:
+      "Filters combine with `and`. JSON answers page by page; `format=csv` or `format=ndjson` (or an Accept header " +
+      "asking for text/csv or application/x-ndjson) streams every matching user. `fields` may name the properties " +
+      "of GRAPH_USER_SELECT.",
+    tags: ["users"],
+    path: snapshotPath,
+    query: usersQuery,
+    responses: [
+      {
+        status: 200,
+        description: "a page of users, or the whole selection as a file",
+        schema: usersPageSchema,
+        media: {
+          "text/csv": "RFC 4180 CSV with a header row; nested values as JSON text",
+          "application/x-ndjson": "one user per line",
+        },
+      },
+    ],
+    errors: [404, 409],
+    conditional: true,
+  },
+  ({ query }, request, api, context) =>
+    listItems(
+      request,
+      api,
+      context,
+      { kind: "users", columns: usersColumnFilter(query), known: api.config.graph.userSelect },
+      query,
+    ),
+);
+export const listUsers = listUsersOperation.handler;

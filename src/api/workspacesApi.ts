@@ -1,51 +1,103 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
 import { WORKSPACE_ARTIFACTS } from "../config/config";
-import { readItems, readItemsPage, rowSetFilter } from "../store/rowReader";
+import { readItems } from "../store/rowReader";
 import { itemKeys } from "../store/rowKeys";
 import { notFound } from "./apiError";
-import { json, type ApiHandler } from "./httpHandler";
-import { parseQuery, tokenParam, topParam } from "./query";
-import { readableSnapshot } from "./snapshotsApi";
+import { conditional } from "./caching";
+import { checkFields, fieldsParam, pickFields, WORKSPACE_FIELDS } from "./fields";
+import { json } from "./httpHandler";
+import { itemsQueryShape, listItems } from "./itemsRoute";
+import { operation } from "./operation";
+import { snapshotPath, workspacePath } from "./paths";
+import { workspaceDetailSchema, workspacesPageSchema } from "./schemas";
+import { succeededSnapshot } from "./snapshotsApi";
+import { workspacesColumnFilter, workspacesFilterShape } from "./workspacesFilter";
 
-const workspacesQuery = z.object({ top: topParam, continuationToken: tokenParam });
+const workspacesQuery = z.object({ ...itemsQueryShape, ...workspacesFilterShape });
 
 /** GET /snapshots/{snapshotId}/workspaces: the workspaces of a succeeded snapshot, without their arrays. */
-export const listWorkspaces: ApiHandler = async (request, api) => {
-  const query = parseQuery(request, workspacesQuery);
-  const snapshot = await readableSnapshot(request, api, "workspaces");
-  const position = api.tokens.decode("workspaces", snapshot.id, query.continuationToken);
-  const filter = rowSetFilter(api.tenantId, snapshot.id, "workspaces");
-  const page = await readItemsPage(api.rows, filter, query.top, position);
-  return json({
-    snapshotId: snapshot.id,
-    items: page.items,
-    continuationToken: api.tokens.encode("workspaces", snapshot.id, page.continuationToken),
-  });
-};
+export const listWorkspacesOperation = operation(
+  {
+    summary: "List or export the workspaces of a snapshot",
+    description:
+      "Workspaces without their arrays. Filters combine with `and`. JSON answers page by page; `format=csv` or " +
+      "`format=ndjson` (or the Accept header) streams every matching workspace.",
+    tags: ["workspaces"],
+    path: snapshotPath,
+    query: workspacesQuery,
+    responses: [
+      {
+        status: 200,
+        description: "a page of workspaces, or the whole selection as a file",
+        schema: workspacesPageSchema,
+        media: {
+          "text/csv": "RFC 4180 CSV with a header row; nested values as JSON text",
+          "application/x-ndjson": "one workspace per line",
+        },
+      },
+    ],
+    errors: [404, 409],
+    conditional: true,
+  },
+  ({ query }, request, api, context) =>
+    listItems(
+      request,
+      api,
+      context,
+      { kind: "workspaces", columns: workspacesColumnFilter(query), known: WORKSPACE_FIELDS },
+      query,
+    ),
+);
+export const listWorkspaces = listWorkspacesOperation.handler;
+
+const DETAIL_FIELDS: readonly string[] = [...WORKSPACE_FIELDS, ...WORKSPACE_ARTIFACTS];
 
 /** GET /snapshots/{snapshotId}/workspaces/{workspaceId}: one workspace with every artifact array. */
-export const getWorkspace: ApiHandler = async (request, api) => {
-  parseQuery(request, z.object({}));
-  const snapshot = await readableSnapshot(request, api, "workspaces");
-  const workspaceId = request.params.workspaceId ?? "";
-  const layout = [api.tenantId, snapshot.id] as const;
-  const home = itemKeys(...layout, "workspaces", snapshot.partitionBits, workspaceId);
-  const filter = odata`PartitionKey eq ${home.partitionKey} and RowKey ge ${home.rowKey} and RowKey lt ${`${home.rowKey}~~`}`;
-  let workspace: Record<string, unknown> | undefined;
-  for await (const { rowKey, item } of readItems<Record<string, unknown>>(api.rows, filter)) {
-    if (rowKey === home.rowKey) workspace = item;
-  }
-  if (workspace === undefined)
-    throw notFound("WorkspaceNotFound", `workspace ${workspaceId.slice(0, 100)} is not in snapshot ${snapshot.id}`);
-
-  // Every child row of the workspace shares its partition and key prefix, in artifact then array order.
-  const children = itemKeys(...layout, "workspaceItems", snapshot.partitionBits, workspaceId, "|");
-  const arrays: Record<string, unknown[]> = Object.fromEntries(WORKSPACE_ARTIFACTS.map((artifact) => [artifact, []]));
-  const childFilter = odata`PartitionKey eq ${children.partitionKey} and RowKey gt ${children.rowKey} and RowKey lt ${`${children.rowKey.slice(0, -1)}}`}`;
-  for await (const { rowKey, item } of readItems<unknown>(api.rows, childFilter)) {
-    const artifact = rowKey.slice(children.rowKey.length).split("|")[0]!;
-    arrays[artifact]?.push(item);
-  }
-  return json({ ...workspace, ...arrays });
-};
+export const getWorkspaceOperation = operation(
+  {
+    summary: "Get one workspace with its users and artifacts",
+    tags: ["workspaces"],
+    path: workspacePath,
+    query: z.object({ fields: fieldsParam }),
+    responses: [{ status: 200, description: "the workspace", schema: workspaceDetailSchema }],
+    errors: [404, 409],
+    conditional: true,
+  },
+  async ({ query, path }, request, api) => {
+    checkFields(query.fields, DETAIL_FIELDS);
+    const snapshot = await succeededSnapshot(api, path.snapshotId, "workspaces");
+    const key = {
+      route: "workspace",
+      snapshotIds: [snapshot.id],
+      latest: path.snapshotId === "latest",
+      variant: { ...query, workspaceId: path.workspaceId },
+    };
+    return conditional(request, key, async () => {
+      const layout = [api.tenantId, snapshot.id] as const;
+      const home = itemKeys(...layout, "workspaces", snapshot.partitionBits, path.workspaceId);
+      const filter = odata`PartitionKey eq ${home.partitionKey} and RowKey ge ${home.rowKey} and RowKey lt ${`${home.rowKey}~~`}`;
+      let workspace: Record<string, unknown> | undefined;
+      for await (const { rowKey, item } of readItems<Record<string, unknown>>(api.rows, filter)) {
+        if (rowKey === home.rowKey) workspace = item;
+      }
+      if (workspace === undefined) {
+        const id = path.workspaceId.slice(0, 100);
+        throw notFound("WorkspaceNotFound", `workspace ${id} is not in snapshot ${snapshot.id}`);
+      }
+      const wanted = WORKSPACE_ARTIFACTS.filter((artifact) => query.fields?.includes(artifact) ?? true);
+      const arrays: Record<string, unknown[]> = Object.fromEntries(wanted.map((artifact) => [artifact, []]));
+      if (wanted.length > 0) {
+        // Every child row of the workspace shares its partition and key prefix, in artifact then array order.
+        const children = itemKeys(...layout, "workspaceItems", snapshot.partitionBits, path.workspaceId, "|");
+        const childFilter = odata`PartitionKey eq ${children.partitionKey} and RowKey gt ${children.rowKey} and RowKey lt ${`${children.rowKey.slice(0, -1)}}`}`;
+        for await (const { rowKey, item } of readItems<unknown>(api.rows, childFilter)) {
+          const artifact = rowKey.slice(children.rowKey.length).split("|")[0]!;
+          arrays[artifact]?.push(item);
+        }
+      }
+      return json(pickFields({ ...workspace, ...arrays }, query.fields));
+    });
+  },
+);
+export const getWorkspace = getWorkspaceOperation.handler;

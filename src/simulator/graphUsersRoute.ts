@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { errorReply, type Reply, type SimRequest } from "./httpReply";
-import { simulatedUser, type SimulatedUser } from "./simulatedUser";
+import type { SimulatedUser } from "./simulatedUser";
 import { checkToken, requestOrigin, RESOURCES, type TenantContext } from "./tenantContext";
 
 const DEFAULT_PAGE = 100;
@@ -142,20 +142,28 @@ export function graphUsersRoute(context: TenantContext, request: SimRequest): Re
   const tokenText = query.get("$skiptoken");
   const offset = tokenText === null ? 0 : offsetOf(context, tokenText);
   if (offset === undefined) return graphError(400, "Request_BadRequest", "Invalid $skiptoken.");
-  const end = Math.min(offset + top, context.users);
+  const users = context.users + context.edits.addedUsers;
+  const end = Math.min(offset + top, users);
   const head: Record<string, unknown> = {
     "@odata.context": `${origin}/v1.0/$metadata#users${selectText === null ? "" : `(${properties.join(",")})`}`,
   };
-  if (end < context.users) {
+  if (end < users) {
     const select = selectText === null ? "" : `$select=${encodeURIComponent(selectText)}&`;
     head["@odata.nextLink"] = `${origin}/v1.0/users?${select}$top=${top}&$skiptoken=${skipToken(context, end)}`;
   }
-  return { status: 200, page: { head, items: projectedUsers(context.seed, offset, end, properties) } };
+  return { status: 200, page: { head, items: projectedUsers(context, offset, end, properties) } };
 }
 
-function* projectedUsers(seed: number, from: number, to: number, properties: readonly string[]): Generator<unknown> {
+/** Removed users leave a page short, as Graph's pages may be. */
+function* projectedUsers(
+  context: TenantContext,
+  from: number,
+  to: number,
+  properties: readonly string[],
+): Generator<unknown> {
   for (let index = from; index < to; index += 1) {
-    const user = simulatedUser(seed, index) as unknown as Record<string, unknown>;
+    const user = context.edits.user(context.seed, index) as unknown as Record<string, unknown> | undefined;
+    if (user === undefined) continue;
     yield Object.fromEntries(properties.map((property) => [property, user[property] ?? null]));
   }
 }

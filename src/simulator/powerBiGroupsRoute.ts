@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { errorReply, type Reply, type SimRequest } from "./httpReply";
 import type { WorkspaceExpansion } from "./powerBiTypes";
 import { matchesFilter, parsePowerBiQuery, type PowerBiQuery } from "./powerBiQuery";
-import { expandedWorkspace, workspaceSummary } from "./simulatedWorkspace";
+import { workspaceSummary } from "./simulatedWorkspace";
 import { checkToken, requestOrigin, RESOURCES, type TenantContext } from "./tenantContext";
 
 const unauthorized = {
@@ -44,20 +44,29 @@ export function powerBiGroupsRoute(context: TenantContext, request: SimRequest):
     headers: { requestid: randomUUID() },
     page: {
       // The real service may send a count; the product uses it to skip the empty last call.
-      head: { "@odata.context": `${origin}/v1.0/myorg/admin/$metadata#groups`, "@odata.count": matchingCount(context, query) },
-      items: expandedWorkspaces(context.seed, indices, query.expand),
+      head: {
+        "@odata.context": `${origin}/v1.0/myorg/admin/$metadata#groups`,
+        "@odata.count": matchingCount(context, query),
+      },
+      items: expandedWorkspaces(context, indices, query.expand),
     },
   };
 }
 
 /** How many workspaces match the query's filter. */
 function matchingCount(context: TenantContext, query: PowerBiQuery): number {
-  if (query.filter.length === 0) return context.workspaces;
+  const total = context.workspaces + context.edits.addedWorkspaces;
+  if (query.filter.length === 0 && context.edits.workspacesContiguous) return total;
   let count = 0;
-  for (let index = 0; index < context.workspaces; index += 1) {
-    if (matchesFilter(workspaceSummary(context.seed, index), query.filter)) count += 1;
+  for (let index = 0; index < total; index += 1) {
+    if (served(context, index, query)) count += 1;
   }
   return count;
+}
+
+/** Whether the workspace at `index` exists and passes the query's filter. */
+function served(context: TenantContext, index: number, query: PowerBiQuery): boolean {
+  return !context.edits.workspaceRemoved(index) && matchesFilter(workspaceSummary(context.seed, index), query.filter);
 }
 
 /**
@@ -66,14 +75,15 @@ function matchingCount(context: TenantContext, query: PowerBiQuery): number {
  */
 function pageIndices(context: TenantContext, query: PowerBiQuery): number[] {
   const start = query.skip > 0 ? Math.max(0, query.skip - context.unstablePagingRows) : 0;
-  if (query.filter.length === 0) {
-    const end = Math.min(start + query.top, context.workspaces);
+  const total = context.workspaces + context.edits.addedWorkspaces;
+  if (query.filter.length === 0 && context.edits.workspacesContiguous) {
+    const end = Math.min(start + query.top, total);
     return Array.from({ length: Math.max(0, end - start) }, (_, k) => start + k);
   }
   const indices: number[] = [];
   let seen = 0;
-  for (let index = 0; index < context.workspaces && indices.length < query.top; index += 1) {
-    if (!matchesFilter(workspaceSummary(context.seed, index), query.filter)) continue;
+  for (let index = 0; index < total && indices.length < query.top; index += 1) {
+    if (!served(context, index, query)) continue;
     if (seen >= start) indices.push(index);
     seen += 1;
   }
@@ -81,9 +91,9 @@ function pageIndices(context: TenantContext, query: PowerBiQuery): number[] {
 }
 
 function* expandedWorkspaces(
-  seed: number,
+  context: TenantContext,
   indices: number[],
   expand: ReadonlySet<WorkspaceExpansion>,
 ): Generator<unknown> {
-  for (const index of indices) yield expandedWorkspace(seed, index, expand);
+  for (const index of indices) yield context.edits.workspace(context.seed, index, expand);
 }

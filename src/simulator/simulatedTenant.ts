@@ -9,6 +9,7 @@ import { PowerBiBudget } from "./powerBiBudget";
 import { RequestHandler } from "./requestHandler";
 import { SimulatedVault } from "./simulatedVault";
 import type { TenantContext } from "./tenantContext";
+import { TenantEdits, type TenantEdit } from "./tenantEdits";
 
 /** Key Vault secret names the product reads by default. */
 export const CLIENT_SECRET_NAME = "inventory-client-secret";
@@ -68,6 +69,8 @@ export interface SimulatedTenant {
   readonly faults: FaultInjector;
   /** The Power BI admin API budget: unlimited unless the powerBiBudget option or limit() sets one. */
   readonly budget: { reset(): void; remaining(): number; limit(calls: number, retryAfterSeconds: number): void };
+  /** Changes users and workspaces from now on, as admins do between two syncs (counts above stay the generated ones). */
+  edit(changes: TenantEdit): void;
   /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
   setSecret(name: string, value: string | undefined): void;
   close(): Promise<void>;
@@ -120,6 +123,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     seed: options.seed ?? 1,
     users: nonNegativeInteger("users", options.users ?? 3000),
     workspaces: nonNegativeInteger("workspaces", options.workspaces ?? 200),
+    edits: new TenantEdits(),
     tokenLifetimeSeconds,
     unstablePagingRows: unstable === true ? 3 : unstable === false ? 0 : nonNegativeInteger("unstablePaging", unstable),
     appTokens: new AccessTokenIssuer(),
@@ -164,6 +168,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     calls: context.calls,
     faults,
     budget,
+    edit: (changes) => context.edits.apply(changes),
     setSecret: (name, value) => vault.set(name, value),
     close: () => {
       closing ??= (async () => {

@@ -5,6 +5,7 @@ import type { SimRequest } from "./httpReply";
 import { managedIdentity } from "./managedIdentityEndpoint";
 import type { PowerBiBudget } from "./powerBiBudget";
 import type { SimulatedVault } from "./simulatedVault";
+import type { TenantEdits } from "./tenantEdits";
 
 /** Token audiences, as the resources' `/.default` scopes and the managed-identity `resource` parameter name them. */
 export const RESOURCES = {
@@ -24,6 +25,8 @@ export interface TenantContext {
   readonly seed: number;
   readonly users: number;
   readonly workspaces: number;
+  /** Data changes made after start (tenant.edit); the counts above are the generated ones. */
+  readonly edits: TenantEdits;
   readonly tokenLifetimeSeconds: number;
   readonly unstablePagingRows: number;
   readonly appTokens: AccessTokenIssuer;

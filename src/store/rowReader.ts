@@ -1,6 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { decodeItems, isOverflowRow } from "./rowCodec";
-import { snapshotPrefix, type RowSet } from "./rowKeys";
+import { partitionKey, snapshotPrefix, type RowSet } from "./rowKeys";
 
 type Row = Record<string, unknown>;
 
@@ -19,9 +19,14 @@ export function snapshotFilter(tenantId: string, snapshotId: string): string {
 }
 
 /** Every row matching a filter, page by page, in key order. */
-export async function* readRows(table: TableClient, filter: string, select?: string[]): AsyncGenerator<Row> {
+export async function* readRows(
+  table: TableClient,
+  filter: string,
+  select?: string[],
+  pageSize = 1000,
+): AsyncGenerator<Row> {
   const queryOptions = select === undefined ? { filter } : { filter, select };
-  for await (const page of table.listEntities<Row>({ queryOptions }).byPage({ maxPageSize: 1000 })) yield* page;
+  for await (const page of table.listEntities<Row>({ queryOptions }).byPage({ maxPageSize: pageSize })) yield* page;
 }
 
 /** Every item matching a filter, reassembled from its rows, in key order. */
@@ -70,4 +75,71 @@ function missingParts(rows: Row[]): number {
 
 async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
   for (const item of items) yield await Promise.resolve(item);
+}
+
+/** One row set of one snapshot, with the partition layout its keys were made with. */
+export interface RowSetRange {
+  tenantId: string;
+  snapshotId: string;
+  rowSet: RowSet;
+  partitionBits: number;
+}
+
+export interface ReadAfterOptions {
+  /** Row key of the last item already read: reading resumes right after it (and after its overflow rows). */
+  after?: string;
+  /** An OData condition on index columns, ANDed to the key range. */
+  columns?: string;
+  /** Rows per service page; small pages for small answers. */
+  pageSize?: number;
+}
+
+/**
+ * Items of a row set in key order, which is (hash, id) order in every snapshot whatever its partition count; that is
+ * what lets a page or a diff of two snapshots resume from a row key alone. Each resume point is two range queries
+ * (the rest of its partition, then the partitions after it), never an `or`, which the service would scan.
+ */
+export function readItemsAfter<T>(table: TableClient, range: RowSetRange, options: ReadAfterOptions = {}) {
+  return decodeItems<T>(skipLeadingOverflow(rowsAfter(table, range, options)));
+}
+
+async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadAfterOptions): AsyncGenerator<Row> {
+  const { tenantId, snapshotId, rowSet, partitionBits } = range;
+  const end = `${snapshotPrefix(tenantId, snapshotId)}${rowSet}}`;
+  const read = (keys: string) =>
+    options.columns === undefined
+      ? readRows(table, keys, undefined, options.pageSize)
+      : withOverflowRows(table, readRows(table, `${keys} and (${options.columns})`, undefined, options.pageSize));
+  let rest = odata`PartitionKey ge ${`${snapshotPrefix(tenantId, snapshotId)}${rowSet}|`} and PartitionKey lt ${end}`;
+  if (options.after !== undefined) {
+    const bucket = Number.parseInt(options.after.slice(0, 8), 16) >>> (32 - partitionBits);
+    const current = partitionKey(tenantId, snapshotId, rowSet, bucket);
+    yield* read(odata`PartitionKey eq ${current} and RowKey gt ${options.after}`);
+    rest = odata`PartitionKey gt ${current} and PartitionKey lt ${end}`;
+  }
+  yield* read(rest);
+}
+
+/** A resumed read starts with the overflow rows of the item it resumes after; they belong to the page before. */
+async function* skipLeadingOverflow(rows: AsyncIterable<Row>): AsyncGenerator<Row> {
+  let started = false;
+  for await (const row of rows) {
+    started ||= !isOverflowRow(String(row.rowKey));
+    if (started) yield row;
+  }
+}
+
+/** Overflow rows carry no index columns, so a column filter drops them: fetch them beside the row they continue. */
+async function* withOverflowRows(table: TableClient, rows: AsyncIterable<Row>): AsyncGenerator<Row> {
+  for await (const row of rows) {
+    const rowKey = String(row.rowKey);
+    if (isOverflowRow(rowKey)) continue;
+    yield row;
+    if (Number(row.parts ?? 1) > 1) {
+      const partition = String(row.partitionKey);
+      // Overflow keys are `${rowKey}~0001`, ... (rowCodec.ts): exactly the keys between `${rowKey}~` and `${rowKey}~~`.
+      const overflow = odata`PartitionKey eq ${partition} and RowKey gt ${`${rowKey}~`} and RowKey lt ${`${rowKey}~~`}`;
+      yield* readRows(table, overflow);
+    }
+  }
 }

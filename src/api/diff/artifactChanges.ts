@@ -1,0 +1,63 @@
+import type { WorkspaceArtifact } from "../../config/config";
+import type { ArtifactChanges } from "../schemas";
+import { fieldChanges } from "./valueChanges";
+
+type Item = Record<string, unknown>;
+
+/** What identifies an element of each array, as Power BI names it (dataflows have objectId, workbooks only a name). */
+const IDENTITY: Readonly<Record<WorkspaceArtifact, readonly string[]>> = {
+  users: ["identifier", "graphId"],
+  reports: ["id"],
+  dashboards: ["id"],
+  datasets: ["id"],
+  dataflows: ["objectId"],
+  workbooks: ["name", "datasetId"],
+};
+
+/**
+ * How one artifact array of a workspace changed: elements matched by identity; a matched element whose other
+ * properties differ (a user who became Admin) is `changed`. Memory is the two arrays of one workspace.
+ */
+export function artifactChanges(
+  artifact: WorkspaceArtifact,
+  older: readonly unknown[],
+  newer: readonly unknown[],
+): ArtifactChanges | undefined {
+  const remaining = keyed(artifact, older);
+  const changes: ArtifactChanges = { added: [], removed: [], changed: [] };
+  for (const [key, item] of keyed(artifact, newer)) {
+    const before = remaining.get(key);
+    remaining.delete(key);
+    if (before === undefined) {
+      changes.added.push(item);
+      continue;
+    }
+    const changed = fieldChanges(before, item);
+    if (changed !== undefined) changes.changed.push({ key, ...changed });
+  }
+  changes.removed.push(...remaining.values());
+  const none = changes.added.length + changes.removed.length + changes.changed.length === 0;
+  return none ? undefined : changes;
+}
+
+/** Elements by identity; an identity seen again gets `#2`, `#3`..., so duplicates pair up in order. */
+function keyed(artifact: WorkspaceArtifact, items: readonly unknown[]): Map<string, Item> {
+  const byKey = new Map<string, Item>();
+  const seen = new Map<string, number>();
+  for (const element of items) {
+    const item = (typeof element === "object" && element !== null ? element : { value: element }) as Item;
+    const base = identity(artifact, item);
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    byKey.set(count === 1 ? base : `${base}#${count}`, item);
+  }
+  return byKey;
+}
+
+function identity(artifact: WorkspaceArtifact, item: Item): string {
+  for (const name of IDENTITY[artifact]) {
+    const value = item[name];
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return JSON.stringify(item);
+}
