@@ -18,12 +18,38 @@ export function getAppCredential(tenant: TenantConfig, vaultCredential?: TokenCr
   const key = JSON.stringify(tenant);
   let credential = cache.get(key);
   if (credential === undefined) {
-    credential = buildAppCredential(tenant, vaultCredential ?? new DefaultAzureCredential());
+    const built: Promise<TokenCredential> = buildAppCredential(
+      tenant,
+      vaultCredential ?? new DefaultAzureCredential(),
+    ).then((inner) => forgetWhenRefused(inner, () => cache.get(key) === built && cache.delete(key)));
     // A failed read is not cached: the next run may find the secret in place.
-    credential.catch(() => cache.delete(key));
-    cache.set(key, credential);
+    built.catch(() => cache.delete(key));
+    cache.set(key, built);
+    credential = built;
   }
   return credential;
+}
+
+/**
+ * Entra refusing the credential itself (a secret rotated or expired in the vault) drops it from the cache, so the
+ * next run reads the vault again instead of failing until the process restarts.
+ */
+function forgetWhenRefused(inner: TokenCredential, forget: () => void): TokenCredential {
+  return {
+    async getToken(scopes, options) {
+      try {
+        return await inner.getToken(scopes, options);
+      } catch (error) {
+        if (isRefusedCredential(error)) forget();
+        throw error;
+      }
+    },
+  };
+}
+
+/** OAuth's codes for a client whose secret or certificate the token endpoint does not accept (AADSTS7000215 etc.). */
+function isRefusedCredential(error: unknown): boolean {
+  return error instanceof Error && /\b(invalid_client|unauthorized_client)\b/.test(error.message);
 }
 
 async function buildAppCredential(tenant: TenantConfig, vaultCredential: TokenCredential): Promise<TokenCredential> {

@@ -74,11 +74,19 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * SIGINT is Azurite's graceful stop: it saves a persisted store first (on SIGTERM it exits at once and loses up to
+ * its 5 s autosave interval of writes). A child that ignores it is killed after a while.
+ */
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGINT");
   });
 }
 

@@ -119,9 +119,17 @@ async function serve(
       );
       return;
     }
-    const params = Object.fromEntries(
-      hit.route.names.map((name, index) => [name, decodeURIComponent(hit.match[index + 1]!)]),
-    );
+    const params = routeParams(hit.route.names, hit.match);
+    if (params === undefined) {
+      await write(
+        response,
+        new HttpResponse({
+          status: 400,
+          jsonBody: { error: { code: "InvalidPath", message: "the path has malformed percent-encoding" } },
+        }),
+      );
+      return;
+    }
     const body = await readBody(request);
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([name, value]) => [
@@ -139,6 +147,9 @@ async function serve(
     const result = await hit.route.definition.handler(httpRequest, invocationContext(hit.route.definition.name, log));
     await write(response, result instanceof HttpResponse ? result : new HttpResponse(result));
   } catch (error) {
+    // The client hung up mid-answer (a load generator stopping does): nobody is left to answer, and answering would
+    // fail again outside this catch and take the whole host down.
+    if (response.destroyed) return;
     log(`[host] ${request.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
     if (!response.headersSent) {
       await write(
@@ -151,6 +162,16 @@ async function serve(
     } else {
       response.destroy();
     }
+  }
+}
+
+/** Route parameters, URL-decoded; undefined when a segment is not valid percent-encoding (`%`, `%zz`, `%E0%A4`). */
+function routeParams(names: string[], match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+  } catch (error) {
+    if (error instanceof URIError) return undefined;
+    throw error;
   }
 }
 

@@ -5,10 +5,11 @@ import { SIMULATOR_ROUTES, type SimulatorRoute } from "./simulatorRoute";
  * - `reset`: destroy the connection without an answer.
  * - `slow`: hold the request; with `delayMs` answer normally afterwards, otherwise until the client gives up or close().
  * - `truncated`: the real answer, cut in half, on a connection that ends cleanly.
+ * - `stalled`: the real status and headers and half the body, then nothing until the client gives up or close().
  * - `malformed`: the real status with a body that is not JSON.
  * - `rewrite`: the real answer passed through `rewrite` (e.g. to break one item of a page).
  */
-export type FaultKind = "status" | "reset" | "slow" | "truncated" | "malformed" | "rewrite";
+export type FaultKind = "status" | "reset" | "slow" | "truncated" | "stalled" | "malformed" | "rewrite";
 
 export interface Fault {
   readonly route: SimulatorRoute;

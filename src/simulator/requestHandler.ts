@@ -121,6 +121,16 @@ export class RequestHandler {
         record(reply.status, fault);
         return;
       }
+      case "stalled": {
+        const reply = answer();
+        const text = replyText(reply);
+        // Headers and half the body, then silence: a client timing only the headers waits forever.
+        response.writeHead(reply.status, { ...JSON_HEADERS, ...reply.headers });
+        response.write(text.slice(0, Math.floor(text.length / 2)));
+        this.hold(incoming.socket);
+        record(reply.status, fault);
+        return;
+      }
       case "malformed": {
         const reply = answer();
         const text = replyText(reply);

@@ -8,6 +8,8 @@ export interface SnapshotRecord extends Snapshot {
   position: unknown;
   /** When the run last made durable progress; a stalled run is judged by it. */
   progressAt: string;
+  /** When retention retired the snapshot; its rows are kept for a grace period after that. */
+  retiredAt?: string;
   etag: string;
 }
 
@@ -24,6 +26,8 @@ interface ManifestEntity {
   partitionBits: number;
   position: string;
   progressAt: string;
+  /** Absent on manifests written before retirement existed. */
+  retiredAt?: string;
 }
 
 const MAX_MS = 9_999_999_999_999;
@@ -134,6 +138,7 @@ export class ManifestStore {
       partitionBits: record.partitionBits,
       position: JSON.stringify(record.position ?? null),
       progressAt: record.progressAt,
+      retiredAt: record.retiredAt ?? "",
     };
   }
 }
@@ -150,6 +155,7 @@ function fromEntity(entity: TableEntityResult<ManifestEntity>): SnapshotRecord {
     partitionBits: entity.partitionBits,
     position: JSON.parse(entity.position) as unknown,
     progressAt: entity.progressAt,
+    ...(entity.retiredAt === undefined || entity.retiredAt === "" ? {} : { retiredAt: entity.retiredAt }),
     etag: entity.etag,
   };
 }

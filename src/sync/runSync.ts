@@ -1,12 +1,14 @@
+import { odata } from "@azure/data-tables";
 import { Lease, LeaseTakenError } from "../store/lease";
 import { ManifestStore, type SnapshotRecord } from "../store/manifestStore";
 import { idFromRowKey, partitionBitsFor } from "../store/rowKeys";
 import { readRows, rowSetFilter } from "../store/rowReader";
-import { RowWriter } from "../store/rowWriter";
+import { RowWriter, type WriterStats } from "../store/rowWriter";
 import { newSnapshotId, type SnapshotKind, type SnapshotStatus } from "../store/snapshot";
 import type { InventoryTables } from "../store/tables";
 import { UpstreamError } from "../upstream/upstreamError";
 import type { KindSync, RowLayout } from "./kindSync";
+import { prefetchOne } from "./prefetch";
 import { safeMessage } from "./safeMessage";
 import { deleteSnapshotRows, sweepAbandoned } from "./sweep";
 import { isQueued, QUEUED, type Position } from "./syncPosition";
@@ -22,6 +24,7 @@ export interface SyncOptions {
   resumeOnly?: boolean;
   onProgress?: (progress: SyncProgress) => void;
   log?: (message: string) => void;
+  /** The clock of manifests and of the lease, so a test that moves it also expires a dead run's lease. */
   now?: () => Date;
 }
 
@@ -41,14 +44,35 @@ export interface SyncResult {
   status: SnapshotStatus;
   counts: Record<string, number>;
   durationMs: number;
+  /** Rows and entity group transactions this run wrote; the benchmark compares them with the least possible. */
+  writes?: WriterStats;
   error?: string;
 }
 
-/** Renewed after every page; a run that dies frees its kind this long after its last page. */
+/** Renewed between pages once RENEW_EVERY_MS has passed; a run that dies frees its kind this long after that. */
 const LEASE_MS = 10 * 60_000;
+const RENEW_EVERY_MS = LEASE_MS / 10;
 
 /** Counted beside the kind's own counts. */
 const INVALID = "invalid";
+
+/**
+ * Every row of a resumable kind carries the page that wrote it, so a resumed run can drop what a killed process
+ * wrote past its last checkpoint (an item half written there would otherwise count as already stored). storedIds
+ * filters on it by name.
+ */
+const PAGE_COLUMN = "pg";
+
+/** One or more invalid upstream items with INVENTORY_INVALID_ITEMS=fail; `count` goes into the failed manifest. */
+export class InvalidItemsError extends Error {
+  override readonly name = "InvalidItemsError";
+  constructor(
+    readonly count: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Runs one sync of a kind into a snapshot, under a lease so runs of a kind never overlap. It writes every page,
@@ -61,7 +85,7 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);
   const manifests = new ManifestStore(options.tables.snapshots, options.tenantId);
-  const lease = new Lease(options.tables.snapshots, options.tenantId, `sync-${source.kind}`, LEASE_MS);
+  const lease = kindLease(source, options);
   await lease.acquire();
   try {
     const { rows } = options.tables;
@@ -73,13 +97,14 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
       record = await manifests.update(record, { position: null, progressAt: now().toISOString() });
     }
     const resumeAfter = (record?.position as Position | null | undefined)?.resumeAfter;
+    const writer = new RowWriter(options.tables.rows);
     if (record !== undefined && resumeAfter !== undefined && Date.parse(resumeAfter) > now().getTime()) {
       log(`${record.id} is paused until ${resumeAfter} by Power BI's throttling`);
     } else {
       record ??= await start(source, manifests, now());
       if (record.position !== null) log(`Resuming ${record.id} after page ${(record.position as Position).pages}`);
       try {
-        record = await copyPages(source, record, manifests, lease, options, now);
+        record = await copyPages(source, record, manifests, lease, writer, options, now);
         record = await manifests.update(record, {
           status: "succeeded",
           finishedAt: now().toISOString(),
@@ -87,6 +112,8 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
         });
         log(`Snapshot ${record.id} succeeded: ${JSON.stringify(record.counts)}`);
       } catch (error) {
+        // Rows still in flight would land after the clean-up below and be orphaned.
+        await writer.settle();
         record = await pauseOrFail(record, source.resumable, error, manifests, options, now());
       }
     }
@@ -97,10 +124,28 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
       status,
       counts,
       durationMs: Date.now() - started,
+      writes: { ...writer.stats },
       ...(error === undefined ? {} : { error }),
     };
   } finally {
+    await releaseLease(lease, log);
+  }
+}
+
+function kindLease<T>(source: KindSync<T>, options: SyncOptions): Lease {
+  const now = options.now ?? (() => new Date());
+  return new Lease(options.tables.snapshots, options.tenantId, `sync-${source.kind}`, LEASE_MS, () => now().getTime());
+}
+
+/**
+ * Best effort: the run's outcome (or its own error) is what the caller needs, not a storage error on the way out,
+ * and a lease that stays behind expires by itself.
+ */
+async function releaseLease(lease: Lease, log: (message: string) => void): Promise<void> {
+  try {
     await lease.release();
+  } catch (error) {
+    log(`Could not release the ${lease.name} lease; it expires by itself: ${safeMessage(error)}`);
   }
 }
 
@@ -127,7 +172,7 @@ export class SyncAlreadyRunningError extends Error {
  */
 export async function queueSync<T>(source: KindSync<T>, options: SyncOptions): Promise<SnapshotRecord> {
   const manifests = new ManifestStore(options.tables.snapshots, options.tenantId);
-  const lease = new Lease(options.tables.snapshots, options.tenantId, `sync-${source.kind}`, LEASE_MS);
+  const lease = kindLease(source, options);
   try {
     await lease.acquire();
   } catch (error) {
@@ -154,7 +199,7 @@ export async function queueSync<T>(source: KindSync<T>, options: SyncOptions): P
     const record = await start(source, manifests, now);
     return await manifests.update(record, { position: QUEUED });
   } finally {
-    await lease.release();
+    await releaseLease(lease, options.log ?? (() => undefined));
   }
 }
 
@@ -180,23 +225,27 @@ async function copyPages<T>(
   record: SnapshotRecord,
   manifests: ManifestStore,
   lease: Lease,
+  writer: RowWriter,
   options: SyncOptions,
   now: () => Date,
 ): Promise<SnapshotRecord> {
   const layout: RowLayout = { tenantId: options.tenantId, snapshotId: record.id, partitionBits: record.partitionBits };
-  const writer = new RowWriter(options.tables.rows);
   const saved = record.position as Position | null;
   const position: Position = { next: saved?.next, pages: saved?.pages ?? 0 };
   const counts = { ...record.counts };
   // Power BI's $skip paging is not stable: an item seen on an earlier page (or invocation) is not written twice.
-  const seen = source.resumable ? await storedIds(options, layout, source.kind, saved !== null) : undefined;
+  const seen = source.resumable ? await storedIds(options, layout, source.kind, saved) : undefined;
   let items = 0;
-  for await (const page of source.pages(position.next)) {
+  // Fetching page n+1 while page n is written keeps storage busy. Not for resumable kinds: their calls are budgeted
+  // (Power BI: 50 an hour), and one fetched ahead of a run that stops at a checkpoint would be spent for nothing.
+  const pages = source.pages(position.next);
+  let renewedAt = now().getTime();
+  for await (const page of source.resumable ? pages : prefetchOne(pages)) {
     if (page.invalid.length > 0) {
       counts[INVALID] = (counts[INVALID] ?? 0) + page.invalid.length;
       const first = page.invalid[0]!;
       const summary = `${page.invalid.length} invalid ${source.kind} item(s) on page ${position.pages + 1}; first${first.id === undefined ? "" : ` (id ${first.id})`}: ${first.reason}`;
-      if (options.onInvalidItem === "fail") throw new Error(summary);
+      if (options.onInvalidItem === "fail") throw new InvalidItemsError(page.invalid.length, summary);
       options.log?.(`Skipped ${summary}`);
     }
     for (const item of page.items) {
@@ -206,6 +255,7 @@ async function copyPages<T>(
         seen.add(id);
       }
       const { rows, counts: added } = source.toRows(item, layout);
+      if (source.resumable) for (const row of rows) row[PAGE_COLUMN] = position.pages + 1;
       for (const [name, count] of Object.entries(added)) counts[name] = (counts[name] ?? 0) + count;
       await writer.write(rows);
       items++;
@@ -218,7 +268,11 @@ async function copyPages<T>(
       await writer.flush();
       record = await manifests.update(record, { counts, position: { ...position }, progressAt: now().toISOString() });
     }
-    await lease.renew();
+    // Not after every page: the renewal waits in storage's queue behind the page's writes while the writer drains.
+    if (now().getTime() - renewedAt >= RENEW_EVERY_MS) {
+      await lease.renew();
+      renewedAt = now().getTime();
+    }
     options.onProgress?.({
       snapshotId: record.id,
       kind: source.kind,
@@ -232,15 +286,25 @@ async function copyPages<T>(
   return manifests.update(record, { counts, progressAt: now().toISOString() });
 }
 
-/** Ids already stored by earlier invocations of a resumed snapshot. */
+/**
+ * Ids stored by earlier invocations of a resumed snapshot, once rows written past its last checkpoint (by a process
+ * that died mid-page) are gone: an id counts as stored only if the whole item is.
+ */
 async function storedIds(
   options: SyncOptions,
   layout: RowLayout,
   kind: SnapshotKind,
-  resumed: boolean,
+  saved: Position | null,
 ): Promise<Set<string>> {
   const ids = new Set<string>();
-  if (!resumed) return ids;
+  if (saved === null) return ids;
+  const dropped = await deleteSnapshotRows(
+    options.tables.rows,
+    layout.tenantId,
+    layout.snapshotId,
+    odata`pg gt ${saved.pages}`,
+  );
+  if (dropped > 0) options.log?.(`Dropped ${dropped} rows written past the last checkpoint of ${layout.snapshotId}`);
   const filter = rowSetFilter(layout.tenantId, layout.snapshotId, kind);
   for await (const row of readRows(options.tables.rows, filter, ["RowKey"])) ids.add(idFromRowKey(String(row.rowKey)));
   return ids;
@@ -248,7 +312,8 @@ async function storedIds(
 
 /**
  * A long throttle pauses a resumable run at its last checkpoint, noting when the service lets us call again; any
- * other failure marks the snapshot failed and removes its rows.
+ * other failure marks the snapshot failed and removes its rows. If storage itself is down, nothing can be recorded:
+ * the error says so, and the next run marks the snapshot abandoned.
  */
 async function pauseOrFail(
   record: SnapshotRecord,
@@ -259,22 +324,31 @@ async function pauseOrFail(
   now: Date,
 ): Promise<SnapshotRecord> {
   const log = options.log ?? (() => undefined);
-  // Re-read: the last checkpoint's ETag and position are what count.
-  const current = (await manifests.get(record.id)) ?? record;
   const message = safeMessage(error);
-  if (error instanceof UpstreamError && error.retryAfterMs !== undefined && resumable) {
-    const position = (current.position as Position | null) ?? { next: undefined, pages: 0 };
-    const resumeAfter = new Date(now.getTime() + error.retryAfterMs).toISOString();
-    log(`Paused ${record.id} after page ${position.pages}: ${message}. A run after ${resumeAfter} resumes it.`);
-    return manifests.update(current, { position: { ...position, resumeAfter } });
+  try {
+    // Re-read: the last checkpoint's ETag, position and counts are what count.
+    const current = (await manifests.get(record.id)) ?? record;
+    if (error instanceof UpstreamError && error.retryAfterMs !== undefined && resumable) {
+      const position = (current.position as Position | null) ?? { next: undefined, pages: 0 };
+      const resumeAfter = new Date(now.getTime() + error.retryAfterMs).toISOString();
+      log(`Paused ${record.id} after page ${position.pages}: ${message}. A run after ${resumeAfter} resumes it.`);
+      return await manifests.update(current, { position: { ...position, resumeAfter } });
+    }
+    log(`Snapshot ${record.id} failed: ${message}`);
+    const invalid = error instanceof InvalidItemsError ? error.count : 0;
+    const failed = await manifests.update(current, {
+      status: "failed",
+      finishedAt: now.toISOString(),
+      error: message,
+      position: null,
+      counts: { ...current.counts, [INVALID]: (current.counts[INVALID] ?? 0) + invalid },
+    });
+    await deleteSnapshotRows(options.tables.rows, options.tenantId, record.id);
+    return failed;
+  } catch (recording) {
+    throw new Error(
+      `snapshot ${record.id} failed (${message}) and the failure could not be recorded (${safeMessage(recording)}); the next run marks it abandoned`,
+      { cause: recording },
+    );
   }
-  log(`Snapshot ${record.id} failed: ${message}`);
-  const failed = await manifests.update(current, {
-    status: "failed",
-    finishedAt: now.toISOString(),
-    error: message,
-    position: null,
-  });
-  await deleteSnapshotRows(options.tables.rows, options.tenantId, record.id);
-  return failed;
 }

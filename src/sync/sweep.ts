@@ -6,10 +6,16 @@ import type { StoredRow } from "../store/rowCodec";
 import type { SnapshotKind } from "../store/snapshot";
 import { isQueued } from "./syncPosition";
 
-/** Removes every row of a snapshot, in batched deletes. */
-export async function deleteSnapshotRows(rows: TableClient, tenantId: string, snapshotId: string): Promise<number> {
+/** Removes every row of a snapshot (or those matching `where`, an OData condition), in batched deletes. */
+export async function deleteSnapshotRows(
+  rows: TableClient,
+  tenantId: string,
+  snapshotId: string,
+  where?: string,
+): Promise<number> {
   const writer = new RowWriter(rows, { ...DEFAULT_WRITER_OPTIONS, operation: "delete" });
-  const keys = readRows(rows, snapshotFilter(tenantId, snapshotId), ["PartitionKey", "RowKey"]);
+  const range = snapshotFilter(tenantId, snapshotId);
+  const keys = readRows(rows, where === undefined ? range : `${range} and (${where})`, ["PartitionKey", "RowKey"]);
   for await (const row of keys) await writer.write([row as StoredRow]);
   await writer.flush();
   return writer.stats.rows;

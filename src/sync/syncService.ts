@@ -5,10 +5,11 @@ import { lazyCredential } from "../auth/lazyCredential";
 import { ManifestStore } from "../store/manifestStore";
 import type { SnapshotKind } from "../store/snapshot";
 import { getInventoryTables } from "../store/tables";
-import { createUpstreamClient, type UpstreamClient } from "../upstream/upstreamClient";
+import { createUpstreamClient, type UpstreamClient, type UpstreamClientOptions } from "../upstream/upstreamClient";
 import type { KindSync } from "./kindSync";
 import { applyRetention } from "./retention";
 import { queueSync, runSync, type SyncProgress, type SyncResult } from "./runSync";
+import { safeMessage } from "./safeMessage";
 import type { SnapshotRecord } from "../store/manifestStore";
 import { usersSync } from "./usersSync";
 import { workspacesSync } from "./workspacesSync";
@@ -16,8 +17,10 @@ import { workspacesSync } from "./workspacesSync";
 export interface SyncHooks {
   onProgress?: (progress: SyncProgress) => void;
   log?: (message: string) => void;
-  /** The clock; tests move it to resume a throttled run. */
+  /** The clock; tests move it to resume a throttled run, expire a dead run's lease or age snapshots. */
   now?: () => Date;
+  /** Retry timing and per-attempt deadline of upstream calls; tests inject a sleep that does not wait. */
+  upstream?: Pick<UpstreamClientOptions, "retry" | "timeoutMs">;
 }
 
 /** A sync's summary plus the upstream calls it made, retries counted apart. */
@@ -42,6 +45,7 @@ export async function requestSync(kind: SnapshotKind, config: Config, hooks: Syn
     kind,
     config,
     lazyCredential(() => getAppCredential(tenant)),
+    hooks,
   );
   return queueSync(source, {
     tenantId: tenant.tenantId,
@@ -73,6 +77,7 @@ async function sync(
     kind,
     config,
     lazyCredential(() => getAppCredential(tenant)),
+    hooks,
   );
   const result = await runSync(source, {
     tenantId: tenant.tenantId,
@@ -85,14 +90,13 @@ async function sync(
   if (result === undefined) return undefined;
   if (result.status === "succeeded") {
     const manifests = new ManifestStore(tables.snapshots, tenant.tenantId);
-    await applyRetention(
-      manifests,
-      tables.rows,
-      tenant.tenantId,
-      config.retentionDays,
-      hooks.now?.() ?? new Date(),
-      hooks.log,
-    );
+    const log = hooks.log ?? (() => undefined);
+    try {
+      await applyRetention(manifests, tables.rows, tenant.tenantId, kind, config.retentionDays, hooks.now?.(), log);
+    } catch (error) {
+      // Housekeeping: the snapshot stands, and the next successful run of the kind tries again.
+      log(`Retention of ${kind} snapshots failed: ${safeMessage(error)}`);
+    }
   }
   return { ...result, upstream: { ...client.stats } };
 }
@@ -101,16 +105,29 @@ function kindSync(
   kind: SnapshotKind,
   config: Config,
   credential: TokenCredential,
+  hooks: SyncHooks,
 ): { source: KindSync<unknown>; client: UpstreamClient } {
   switch (kind) {
     case "users": {
       const { endpoint, scope, userSelect } = config.graph;
-      const client = createUpstreamClient({ service: "graph", baseUrl: endpoint, scope, credential });
+      const client = createUpstreamClient({
+        service: "graph",
+        baseUrl: endpoint,
+        scope,
+        credential,
+        ...hooks.upstream,
+      });
       return { source: usersSync(client, userSelect), client };
     }
     case "workspaces": {
       const { endpoint, scope, groups } = config.powerBi;
-      const client = createUpstreamClient({ service: "powerbi", baseUrl: endpoint, scope, credential });
+      const client = createUpstreamClient({
+        service: "powerbi",
+        baseUrl: endpoint,
+        scope,
+        credential,
+        ...hooks.upstream,
+      });
       return { source: workspacesSync(client, groups), client };
     }
   }

@@ -14,6 +14,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { jsonBodyPolicy, parsedJson } from "./policies/jsonBodyPolicy";
 import { retryPolicy, type RetryOptions } from "./policies/retryPolicy";
+import { timeoutPolicy } from "./policies/timeoutPolicy";
 import { UpstreamError, type UpstreamService } from "./upstreamError";
 
 export interface UpstreamClientOptions {
@@ -22,7 +23,7 @@ export interface UpstreamClientOptions {
   scope: string;
   credential: TokenCredential;
   retry?: Partial<RetryOptions>;
-  /** Per-request timeout; Power BI's own server timeout is 30 s. */
+  /** Deadline of each attempt, body included; Power BI's own server timeout is 30 s. */
   timeoutMs?: number;
   httpClient?: HttpClient;
 }
@@ -37,6 +38,8 @@ export interface UpstreamClient {
 }
 
 export const USER_AGENT = "tenant-inventory/0.1";
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_RETRY: RetryOptions = {
   maxRetries: 5,
@@ -60,6 +63,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   pipeline.addPolicy(decompressResponsePolicy());
   pipeline.addPolicy(redirectPolicy());
   pipeline.addPolicy(retryPolicy(options.service, retry));
+  // Inside the retry loop, so each attempt gets a fresh deadline and a timed-out attempt is retried.
+  pipeline.addPolicy(timeoutPolicy(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   pipeline.addPolicy(jsonBodyPolicy());
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }));
   pipeline.addPolicy({
@@ -72,7 +77,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   // Innermost, so each try is logged; core's logPolicy redacts Authorization and unknown query values.
   pipeline.addPolicy(logPolicy());
   const httpClient = options.httpClient ?? createDefaultHttpClient();
-  const timeout = options.timeoutMs ?? 60_000;
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
 
   return {
@@ -81,7 +85,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     async getJson(pathOrUrl, query = {}) {
       const url = new URL(/^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`);
       for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-      const request = createPipelineRequest({ url: url.toString(), method: "GET", timeout });
+      const request = createPipelineRequest({ url: url.toString(), method: "GET" });
       request.headers.set("accept", "application/json");
       let response: PipelineResponse;
       try {

@@ -1,0 +1,45 @@
+import { loadConfig } from "../../src/config/config";
+import type { SnapshotKind } from "../../src/store/snapshot";
+import { safeMessage } from "../../src/sync/safeMessage";
+import { syncKind, type SyncOutcome } from "../../src/sync/syncService";
+
+/** What the soak test asks of this long-lived host process, one message at a time. */
+export type SoakRequest = { type: "sync"; kind: SnapshotKind; nowMs: number } | { type: "measure" };
+
+export type SoakReply =
+  | { type: "sync"; outcome?: SyncOutcome; error?: string }
+  | { type: "measure"; rss: number }
+  | { type: "unhandled"; reason: string };
+
+/**
+ * A long-lived process that runs syncs the way the Functions host does (same code, same caches) on the test's clock,
+ * and reports its settled memory. Started by test/reliability/soak.test.ts with --expose-gc.
+ */
+const config = loadConfig(process.env);
+const send = (reply: SoakReply) => process.send?.(reply);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+process.on("unhandledRejection", (reason) => send({ type: "unhandled", reason: String(reason) }));
+process.on("disconnect", () => process.exit(0));
+process.on("message", (request: SoakRequest) => void handle(request));
+
+async function handle(request: SoakRequest): Promise<void> {
+  if (request.type === "measure") {
+    // Several collections with turns of the event loop between them, so finalizers and freed pages settle.
+    for (let round = 0; round < 4; round++) {
+      gc?.();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    send({ type: "measure", rss: process.memoryUsage().rss });
+    return;
+  }
+  try {
+    const outcome = await syncKind(request.kind, config, {
+      now: () => new Date(request.nowMs),
+      upstream: { timeoutMs: 1_500, retry: { sleep: () => Promise.resolve() } },
+    });
+    send({ type: "sync", outcome });
+  } catch (error) {
+    send({ type: "sync", error: safeMessage(error) });
+  }
+}
