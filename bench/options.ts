@@ -1,0 +1,99 @@
+import { join } from "node:path";
+
+/** What one benchmark run measures, and at what size. */
+export interface BenchOptions {
+  users: number;
+  workspaces: number;
+  seed: number;
+  /** Rows the naive baseline writes one `upsertEntity` at a time; compared per row. */
+  naiveRows: number;
+  /** How long each HTTP load and each direct-read loop runs. */
+  httpSeconds: number;
+  /**
+   * Concurrencies the storage ceiling tries at full size; the fastest is the ceiling. Each try takes turns with one
+   * sync run of the kind, so this also sets how many sync runs there are.
+   */
+  ceilingConcurrencies: number[];
+  /** Where `<date>.json` and `latest.json` are written. */
+  outDir: string;
+  /** When set, every sync child writes a V8 CPU profile (`node --cpu-prof`) into this directory. */
+  cpuProfDir: string | undefined;
+}
+
+export const USAGE = [
+  "usage: npm run bench -- [--users N] [--workspaces N] [--quick] [--naive-rows N] [--http-seconds S]",
+  "                        [--concurrency 8,16] [--seed N] [--out DIR] [--cpu-prof DIR]",
+  "  --quick   small sizes (2,000 users, 200 workspaces) for a fast look; figures are not comparable",
+].join("\n");
+
+const DEFAULTS: BenchOptions = {
+  users: 100_000,
+  workspaces: 10_000,
+  seed: 1,
+  naiveRows: 5_000,
+  httpSeconds: 10,
+  ceilingConcurrencies: [8, 16],
+  outDir: join(__dirname, "..", "..", "bench", "results"),
+  cpuProfDir: undefined,
+};
+
+const VALUED = [
+  "--users",
+  "--workspaces",
+  "--seed",
+  "--naive-rows",
+  "--http-seconds",
+  "--concurrency",
+  "--out",
+  "--cpu-prof",
+];
+
+const QUICK: Partial<BenchOptions> = { users: 2_000, workspaces: 200, naiveRows: 500, httpSeconds: 2 };
+
+/** Parses `npm run bench -- ...` flags; throws with the usage on anything it does not understand. */
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, ...(args.includes("--quick") ? QUICK : {}) };
+  for (let index = 0; index < args.length; index++) {
+    const flag = args[index]!;
+    if (flag === "--quick") continue;
+    if (!VALUED.includes(flag)) throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    const value = args[index + 1];
+    if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+    index++;
+    switch (flag) {
+      case "--users":
+        options.users = count(flag, value, 1);
+        break;
+      case "--workspaces":
+        options.workspaces = count(flag, value, 1);
+        break;
+      case "--seed":
+        options.seed = count(flag, value, 0);
+        break;
+      case "--naive-rows":
+        options.naiveRows = count(flag, value, 1);
+        break;
+      case "--http-seconds":
+        options.httpSeconds = count(flag, value, 1);
+        break;
+      case "--concurrency":
+        options.ceilingConcurrencies = value.split(",").map((part) => count(flag, part, 1));
+        break;
+      case "--out":
+        options.outDir = value;
+        break;
+      case "--cpu-prof":
+        options.cpuProfDir = value;
+        break;
+      default:
+        throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+function count(flag: string, text: string, min: number): number {
+  const value = /^\d[\d_]*$/.test(text) ? Number(text.replaceAll("_", "")) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${flag}: "${text}" is not an integer ≥ ${min}`);
+  return value;
+}

@@ -1,0 +1,125 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchResults } from "./results";
+
+const int = (value: number) => Math.round(value).toLocaleString("en-US");
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const mb = (bytes: number) => `${fixed(bytes / 1024 / 1024, 1)} MB`;
+
+/** The results as a plain-text table for the terminal. */
+export function formatResults(results: BenchResults): string {
+  const { naive, memory, http, startup, sizes } = results;
+  const lines: string[][] = [];
+  const section = (title: string) => lines.push([], [`== ${title}`]);
+  const row = (...cells: string[]) => lines.push(cells);
+  const kinds = [["users", results.users] as const, ["workspaces", results.workspaces] as const];
+  const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : fixed(ms / 1000, 1));
+
+  const sizeText = `${int(sizes.users)} users, ${int(sizes.workspaces)} workspaces`;
+  section(`Sync, fastest of ${results.users.runs.length} runs, against the fastest ceiling try (${sizeText})`);
+  row("kind", "items", "rows", "s", "rows/s", "ceiling rows/s", "÷ ceiling", "transactions", "calls/min", "retries");
+  for (const [kind, { sync: s, ceiling: c }] of kinds) {
+    const ceiling = `${int(c.rowsPerSecond)} (×${c.concurrency})`;
+    const transactions = `${int(s.transactions)} (ceiling ${int(c.transactions)})`;
+    const calls = `${s.calls.made}/${s.calls.minimum}`;
+    const ratio = fixed(s.rowsPerSecond / c.rowsPerSecond);
+    row(kind, int(s.items), int(s.rows), seconds(s.wallMs), int(s.rowsPerSecond), ceiling, ratio, transactions, calls);
+    lines.at(-1)!.push(String(s.calls.retries));
+  }
+  section("Every run in order: CPU seconds per process (2 cores; Azurite is one Node thread plus GC threads)");
+  row("kind", "run", "rows/s", "s", "load", "sync CPU", "Azurite CPU", "tenant CPU", "peak RSS");
+  for (const [kind, measured] of kinds) {
+    measured.runs.forEach((run, index) => {
+      const { cpuMs } = run;
+      const rss = `${fixed(run.peakRssMb, 0)} MB`;
+      const cpu = [seconds(cpuMs.sync), seconds(cpuMs.azurite), seconds(cpuMs.tenant)];
+      row(kind, `sync ${index + 1}`, int(run.rowsPerSecond), seconds(run.wallMs), fixed(run.load), ...cpu, rss);
+      const c = measured.tries[index];
+      if (c === undefined) return;
+      row(
+        kind,
+        `ceiling ×${c.concurrency}`,
+        int(c.rowsPerSecond),
+        seconds(c.wallMs),
+        fixed(c.load),
+        "",
+        seconds(c.azuriteCpuMs),
+      );
+    });
+    const { upstream } = measured;
+    const first = `first page after ${seconds(upstream.firstPageMs)} s`;
+    row(kind, "upstream only", "", seconds(upstream.ms), "", `${upstream.pages} pages, ${first}`);
+  }
+  section("Naive baseline: one upsertEntity per row, sequential, into a store already holding half the rows");
+  const speedup = `users sync is ×${fixed(results.users.sync.rowsPerSecond / naive.rowsPerSecond, 1)}`;
+  const ceilingSpeedup = `the ceiling ×${fixed(results.users.ceiling.rowsPerSecond / naive.rowsPerSecond, 1)}`;
+  row(`${int(naive.rows)} rows`, `${int(naive.rowsPerSecond)} rows/s`, speedup, ceilingSpeedup);
+  section("Memory: peak RSS of the users sync process");
+  row("V8 heap", "N users", "peak RSS", "2N users", "peak RSS", "2N ÷ N");
+  for (const m of memory) {
+    const [base, twice] = [`${fixed(m.peakRssMb, 0)} MB`, `${fixed(m.doubledPeakRssMb, 0)} MB`];
+    row(m.heap, int(m.users), base, int(m.doubledUsers), twice, fixed(m.ratio));
+  }
+  section(`HTTP GET /api/snapshots/latest/users?top=${http.top} at random pages (${int(http.pagesSampled)} starts)`);
+  row("path", "clients", "requests", "req/s", "p50 ms", "p99 ms", "failures");
+  for (const [path, list] of [
+    ["HTTP (autocannon)", http.http] as const,
+    ["TableClient direct", http.direct] as const,
+  ]) {
+    for (const f of list) {
+      const latency = [fixed(f.p50Ms, 1), fixed(f.p99Ms, 1)];
+      row(path, String(f.clients), int(f.requests), int(f.requestsPerSecond), ...latency, String(f.failures));
+    }
+  }
+  section("Start-up: import of dist/src/index.js in a fresh process (median of 7), and what deploys");
+  const { deployed, bundled } = startup;
+  row("", "import ms", "size", "files");
+  const deployedSize = `${mb(deployed.bytes)} (app ${mb(deployed.appBytes)})`;
+  row(`deployed (${deployed.packages} packages)`, fixed(deployed.importMs, 0), deployedSize, int(deployed.files));
+  row("esbuild bundle (not shipped)", fixed(bundled.importMs, 0), mb(bundled.bytes), int(bundled.files));
+  const load = `load average ${fixed(results.load.atStart)} at start, ${fixed(results.load.atEnd)} at end`;
+  section(`Targets (${load}; ${fixed(results.benchSeconds, 0)} s)`);
+  for (const t of results.targets) row(t.met ? "met" : "MISSED", t.name, fixed(t.value), t.goal);
+  return render(lines);
+}
+
+/** Columns padded to the widest cell of their section; section titles stand alone. */
+function render(lines: string[][]): string {
+  const out: string[] = [];
+  let block: string[][] = [];
+  const flush = () => {
+    const widths: number[] = [];
+    for (const cells of block) cells.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    for (const cells of block)
+      out.push(
+        cells
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd(),
+      );
+    block = [];
+  };
+  for (const cells of lines) {
+    if (cells.length > 1) {
+      block.push(cells);
+      continue;
+    }
+    flush();
+    out.push(cells[0] ?? "");
+  }
+  flush();
+  return out.join("\n");
+}
+
+/**
+ * Writes `<date>.json` always, and `latest.json` when asked: only full default-size runs belong in the committed one.
+ * Returns the paths written.
+ */
+export function writeResults(results: BenchResults, outDir: string, latest: boolean): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  const paths = [join(outDir, `${results.date.replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`)];
+  if (latest) paths.push(join(outDir, "latest.json"));
+  for (const path of paths) writeFileSync(path, text);
+  return paths;
+}

@@ -1,0 +1,104 @@
+import type { TableClient, TransactionAction } from "@azure/data-tables";
+import type { StoredRow } from "../src/store/rowCodec";
+import { getInventoryTables } from "../src/store/tables";
+import type { Azurite } from "../src/local/azurite";
+import { azuriteCpuMs, loadAverage, withAzurite } from "./services";
+
+export interface WriteRate {
+  rows: number;
+  wallMs: number;
+  rowsPerSecond: number;
+  /** The machine's 1-minute load average when the run started: other work on it slows every figure. */
+  load: number;
+}
+
+export interface CeilingTry extends WriteRate {
+  concurrency: number;
+  transactions: number;
+  /** Azurite's CPU time for the writes: the storage work itself, to compare with the sync's. */
+  azuriteCpuMs: number | undefined;
+}
+
+/** The entity group transaction limits (API-FACTS.md), with room for the multipart envelope as RowWriter keeps. */
+const MAX_OPERATIONS = 100;
+const MAX_BATCH_CHARS = 1_000_000;
+
+/**
+ * The storage ceiling: the same rows written by the least code that can write them, full 100-operation transactions
+ * taken from the partitions in turn, `concurrency` in flight, all prepared before the clock starts, into an empty
+ * Azurite. Nothing the sync does can beat it.
+ */
+export async function measureCeiling(batches: TransactionAction[][], concurrency: number): Promise<CeilingTry> {
+  const rows = batches.reduce((sum, batch) => sum + batch.length, 0);
+  return withAzurite(async (azurite) => {
+    const table = await rowsTable(azurite);
+    const before = azuriteCpuMs();
+    const rate = await timed(rows, () => writeConcurrently(table, batches, concurrency));
+    const after = azuriteCpuMs();
+    const storageCpuMs = before === undefined || after === undefined ? undefined : after - before;
+    return { ...rate, concurrency, transactions: batches.length, azuriteCpuMs: storageCpuMs };
+  });
+}
+
+/**
+ * The naive baseline: one upsertEntity per row, each awaited before the next, as the usual recipe does. Azurite slows
+ * as a table fills, so `sample` is written after `prefill` (half the run's rows, loaded fast and not timed): the
+ * middle of a naive full run, whose per-row cost is about its average.
+ */
+export function measureNaive(prefill: TransactionAction[][], sample: StoredRow[]): Promise<WriteRate> {
+  return withAzurite(async (azurite) => {
+    const table = await rowsTable(azurite);
+    await writeConcurrently(table, prefill, 8);
+    return timed(sample.length, async () => {
+      for (const row of sample) await table.upsertEntity(row, "Replace");
+    });
+  });
+}
+
+function rowsTable(azurite: Azurite): Promise<TableClient> {
+  return getInventoryTables({ connectionString: azurite.connectionString, tableEndpoint: undefined }).then(
+    (tables) => tables.rows,
+  );
+}
+
+async function timed(rows: number, work: () => Promise<void>): Promise<WriteRate> {
+  const load = loadAverage();
+  const started = performance.now();
+  await work();
+  const wallMs = performance.now() - started;
+  return { rows, wallMs, rowsPerSecond: rows / (wallMs / 1000), load };
+}
+
+async function writeConcurrently(table: TableClient, batches: TransactionAction[][], concurrency: number) {
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await table.submitTransaction(batches[next++]!);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Full batches per partition, taken from the partitions in turn so that batches in flight hit different ones. */
+export function ceilingBatches(rows: StoredRow[]): TransactionAction[][] {
+  const byPartition = new Map<string, TransactionAction[][]>();
+  const chars = new Map<TransactionAction[], number>();
+  for (const row of rows) {
+    const batches = byPartition.get(row.partitionKey) ?? [];
+    byPartition.set(row.partitionKey, batches);
+    const size = JSON.stringify(row).length;
+    let batch = batches.at(-1);
+    if (batch === undefined || batch.length >= MAX_OPERATIONS || chars.get(batch)! + size > MAX_BATCH_CHARS) {
+      batch = [];
+      batches.push(batch);
+      chars.set(batch, 0);
+    }
+    batch.push(["upsert", row, "Replace"]);
+    chars.set(batch, chars.get(batch)! + size);
+  }
+  const lists = [...byPartition.values()];
+  const total = lists.reduce((sum, list) => sum + list.length, 0);
+  const ordered: TransactionAction[][] = [];
+  for (let round = 0; ordered.length < total; round++) {
+    for (const list of lists) if (round < list.length) ordered.push(list[round]!);
+  }
+  return ordered;
+}

@@ -1,0 +1,87 @@
+import { join } from "node:path";
+import type { Azurite } from "../src/local/azurite";
+import type { SimulatedTenant } from "../src/simulator/simulatedTenant";
+import { ManifestStore } from "../src/store/manifestStore";
+import type { SnapshotKind } from "../src/store/snapshot";
+import { getInventoryTables } from "../src/store/tables";
+import { lastJsonLine, runNode } from "./childProcess";
+import { azuriteCpuMs, loadAverage, ownCpuMs, productSettings } from "./services";
+import type { SyncChildReport } from "./syncChild";
+
+export interface SyncMeasurement {
+  kind: SnapshotKind;
+  status: string;
+  snapshotId: string;
+  partitionBits: number;
+  counts: Record<string, number>;
+  /** Items (users or workspaces) and the table rows they became (artifacts and overflow rows included). */
+  items: number;
+  rows: number;
+  /** Entity group transactions: rows / transactions is how full the batches were (at most 100). */
+  transactions: number;
+  /** The sync's own duration (runSync), which excludes starting Node and importing the app. */
+  wallMs: number;
+  /** Spawn to exit of the sync process. */
+  processMs: number;
+  rowsPerSecond: number;
+  /** Upstream calls: first attempts, the least that can list everything, and retries on top. */
+  calls: { made: number; minimum: number; retries: number };
+  peakRssMb: number;
+  /** CPU time of each process while the sync ran, to show who was the bottleneck on this 2-core machine. */
+  cpuMs: { sync: number; azurite: number | undefined; tenant: number };
+  /** The machine's 1-minute load average when the run started. */
+  load: number;
+}
+
+/** Runs one sync of `kind` in a child process (`node [nodeArgs]`) against `tenant` and `azurite`, and measures it. */
+export async function measureSync(
+  kind: SnapshotKind,
+  tenant: SimulatedTenant,
+  azurite: Azurite,
+  minimumCalls: number,
+  nodeArgs: readonly string[] = [],
+): Promise<SyncMeasurement> {
+  const route = kind === "users" ? "graph.users" : "powerbi.groups";
+  const servedBefore = tenant.calls.count(route);
+  const [azuriteBefore, tenantBefore, load] = [azuriteCpuMs(), ownCpuMs(), loadAverage()];
+  const run = await runNode(join(__dirname, "syncChild.js"), [kind], productSettings(tenant, azurite), nodeArgs);
+  const azuriteAfter = azuriteCpuMs();
+  const report = lastJsonLine<SyncChildReport>(run, `the ${kind} sync`);
+  const { outcome } = report;
+  if (outcome.status !== "succeeded") throw new Error(`the ${kind} sync ${outcome.status}: ${outcome.error ?? ""}`);
+  const served = tenant.calls.count(route) - servedBefore;
+  const { retries } = outcome.upstream;
+  // The simulator counts what reached it; the client counts retries. Both must agree on the first attempts.
+  if (served !== outcome.upstream.requests) {
+    throw new Error(`the tenant served ${served} ${route} calls but the client sent ${outcome.upstream.requests}`);
+  }
+  const rows = outcome.writes?.rows ?? 0;
+  return {
+    kind,
+    status: outcome.status,
+    snapshotId: outcome.snapshotId,
+    partitionBits: await partitionBitsOf(tenant, azurite, outcome.snapshotId),
+    counts: outcome.counts,
+    items: outcome.counts[kind] ?? 0,
+    rows,
+    transactions: outcome.writes?.transactions ?? 0,
+    wallMs: outcome.durationMs,
+    processMs: run.wallMs,
+    rowsPerSecond: rows / (outcome.durationMs / 1000),
+    calls: { made: outcome.upstream.requests - retries, minimum: minimumCalls, retries },
+    peakRssMb: report.maxRssKb / 1024,
+    cpuMs: {
+      sync: report.cpuMs,
+      azurite: azuriteBefore === undefined || azuriteAfter === undefined ? undefined : azuriteAfter - azuriteBefore,
+      tenant: ownCpuMs() - tenantBefore,
+    },
+    load,
+  };
+}
+
+async function partitionBitsOf(tenant: SimulatedTenant, azurite: Azurite, snapshotId: string): Promise<number> {
+  const tables = await getInventoryTables({ connectionString: azurite.connectionString, tableEndpoint: undefined });
+  const record = await new ManifestStore(tables.snapshots, tenant.tenantId).get(snapshotId);
+  if (record === undefined) throw new Error(`no manifest for ${snapshotId}`);
+  return record.partitionBits;
+}

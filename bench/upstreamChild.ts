@@ -1,0 +1,64 @@
+import { getAppCredential } from "../src/auth/appCredential";
+import { lazyCredential } from "../src/auth/lazyCredential";
+import { loadConfig } from "../src/config/config";
+import { SNAPSHOT_KINDS, type SnapshotKind } from "../src/store/snapshot";
+import type { KindSync } from "../src/sync/kindSync";
+import { requireTenant } from "../src/sync/syncService";
+import { usersSync } from "../src/sync/usersSync";
+import { workspacesSync } from "../src/sync/workspacesSync";
+import { createUpstreamClient } from "../src/upstream/upstreamClient";
+
+/** What an upstream-only child reports on its last stdout line. */
+export interface UpstreamReport {
+  items: number;
+  pages: number;
+  /** From the first call (token and vault included) to the last page parsed and validated. */
+  ms: number;
+  /** Until the first page was there: what a sync waits before its first write. */
+  firstPageMs: number;
+}
+
+/**
+ * `node dist/bench/upstreamChild.js users|workspaces`: lists a kind from the simulated tenant exactly as a sync does
+ * (same client, pages and validation) and writes nothing. Its time is the upstream side's floor, as the storage
+ * ceiling is the storage side's: a sync that overlaps both perfectly takes the longer of the two.
+ */
+async function main(): Promise<void> {
+  const kind = process.argv[2] as SnapshotKind;
+  if (!SNAPSHOT_KINDS.includes(kind)) throw new Error(`usage: upstreamChild.js ${SNAPSHOT_KINDS.join("|")}`);
+  const config = loadConfig();
+  const tenant = requireTenant(config);
+  const credential = lazyCredential(() => getAppCredential(tenant));
+  const { graph, powerBi } = config;
+  const source: KindSync<unknown> =
+    kind === "users"
+      ? usersSync(
+          createUpstreamClient({ service: "graph", baseUrl: graph.endpoint, scope: graph.scope, credential }),
+          graph.userSelect,
+        )
+      : workspacesSync(
+          createUpstreamClient({ service: "powerbi", baseUrl: powerBi.endpoint, scope: powerBi.scope, credential }),
+          powerBi.groups,
+        );
+  const started = performance.now();
+  const report: UpstreamReport = { items: 0, pages: 0, ms: 0, firstPageMs: 0 };
+  const seen = new Set<string>();
+  for await (const page of source.pages(undefined)) {
+    if (report.pages === 0) report.firstPageMs = performance.now() - started;
+    for (const item of page.items) seen.add(source.idOf(item));
+    report.items = seen.size;
+    report.pages++;
+    // As the sync does: once every item the service counted is in, the next page could only be empty.
+    if (page.total !== undefined && seen.size >= page.total) break;
+  }
+  report.ms = performance.now() - started;
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

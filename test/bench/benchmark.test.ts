@@ -1,0 +1,114 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchResults } from "../../bench/results";
+
+const USERS = 300;
+const WORKSPACES = 12;
+/** Written after half the users rows, so it must fit in the other half. */
+const NAIVE_ROWS = 100;
+
+let outDir: string;
+let stdout = "";
+let results: BenchResults;
+
+/**
+ * Runs `npm run bench`'s entry (built by `npm run jest`) at a tiny size, only to keep it from rotting: every phase
+ * must run and report sane structure and counts. No figure is timed or compared here; that is the benchmark's job.
+ */
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "tenant-inventory-bench-"));
+  const args = ["--users", String(USERS), "--workspaces", String(WORKSPACES), "--naive-rows", String(NAIVE_ROWS)];
+  const child = spawn(
+    process.execPath,
+    ["dist/bench/run.js", ...args, "--http-seconds", "1", "--concurrency", "4,16", "--out", outDir],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`the benchmark exited ${code}: ${stderr.slice(-3000)}`);
+  results = JSON.parse(readFileSync(join(outDir, "latest.json"), "utf8")) as BenchResults;
+}, 300_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe("npm run bench at a tiny size", () => {
+  it("syncs every user and workspace in the minimum number of upstream calls, in every run", () => {
+    for (const [kind, items] of [
+      ["users", USERS],
+      ["workspaces", WORKSPACES],
+    ] as const) {
+      const { runs, sync } = results[kind];
+      expect(runs).toHaveLength(2);
+      expect(runs).toContainEqual(sync);
+      for (const run of runs) {
+        expect(run).toMatchObject({ kind, status: "succeeded", items, calls: { made: 1, minimum: 1, retries: 0 } });
+        expect(run.transactions).toBeGreaterThanOrEqual(Math.ceil(run.rows / 100));
+        expect(run.peakRssMb).toBeGreaterThan(0);
+      }
+    }
+    expect(results.users.sync.rows).toBe(USERS);
+    expect(results.workspaces.sync.rows).toBeGreaterThan(WORKSPACES);
+  });
+
+  it("writes as many rows in each ceiling try as the sync did, and the naive sample", () => {
+    for (const kind of ["users", "workspaces"] as const) {
+      const { tries, ceiling, sync } = results[kind];
+      expect(tries.map((attempt) => attempt.concurrency)).toEqual([4, 16]);
+      expect(tries).toContainEqual(ceiling);
+      for (const attempt of tries) expect(attempt.rows).toBe(sync.rows);
+    }
+    expect(results.naive.rows).toBe(NAIVE_ROWS);
+  });
+
+  it("lists each kind from upstream alone, in the same pages", () => {
+    expect(results.users.upstream).toMatchObject({ items: USERS, pages: 1 });
+    expect(results.workspaces.upstream).toMatchObject({ items: WORKSPACES, pages: 1 });
+  });
+
+  it("measures memory at N and 2N users with both heap sizings", () => {
+    expect(results.memory).toHaveLength(2);
+    for (const growth of results.memory) {
+      expect(growth).toMatchObject({ users: USERS, doubledUsers: 2 * USERS });
+      expect(growth.ratio).toBeCloseTo(growth.doubledPeakRssMb / growth.peakRssMb);
+    }
+    expect(results.memory[1]!.heap).toContain("--max-old-space-size=1024");
+  });
+
+  it("loads the HTTP API and the direct reads at 1 and 16 clients without a failure", () => {
+    for (const list of [results.http.http, results.http.direct]) {
+      expect(list.map((figures) => figures.clients)).toEqual([1, 16]);
+      for (const figures of list) {
+        expect(figures.failures).toBe(0);
+        expect(figures.requests).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("measures start-up both ways", () => {
+    const { deployed, bundled } = results.startup;
+    expect(deployed.packages).toBeGreaterThan(10);
+    expect(deployed.bytes).toBeGreaterThan(deployed.appBytes);
+    expect(bundled.files).toBe(1);
+    expect(bundled.importMs).toBeGreaterThan(0);
+  });
+
+  it("reports every target and prints the table", () => {
+    expect(results.targets.map((target) => target.goal)).toEqual([
+      "≥ 0.85",
+      "≥ 0.85",
+      "≥ 8",
+      "= 1",
+      "= 1",
+      "≤ 200",
+      "≤ 1.15",
+      "≤ 200",
+      "≤ 1.15",
+      "≤ 1.5",
+    ]);
+    expect(stdout).toContain("== Targets");
+    expect(stdout).toContain(join(outDir, "latest.json"));
+  });
+});

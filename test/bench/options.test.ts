@@ -1,0 +1,36 @@
+import { parseBenchArgs } from "../../bench/options";
+
+describe("bench flags", () => {
+  it("defaults to the issue's sizes", () => {
+    expect(parseBenchArgs([])).toMatchObject({
+      users: 100_000,
+      workspaces: 10_000,
+      naiveRows: 5_000,
+      httpSeconds: 10,
+      ceilingConcurrencies: [8, 16],
+      cpuProfDir: undefined,
+    });
+  });
+
+  it.each([
+    [["--users", "2000"], { users: 2000, workspaces: 10_000 }],
+    [["--users", "200_000", "--workspaces", "5"], { users: 200_000, workspaces: 5 }],
+    [["--quick"], { users: 2000, workspaces: 200, naiveRows: 500, httpSeconds: 2 }],
+    [["--quick", "--users", "50"], { users: 50, workspaces: 200 }],
+    [["--concurrency", "4,64"], { ceilingConcurrencies: [4, 64] }],
+    [["--out", "/tmp/x", "--cpu-prof", "/tmp/p"], { outDir: "/tmp/x", cpuProfDir: "/tmp/p" }],
+  ])("reads %j", (args, expected) => {
+    expect(parseBenchArgs(args)).toMatchObject(expected);
+  });
+
+  it.each([
+    [["--users"], "--users needs a value"],
+    [["--users", "0"], "is not an integer ≥ 1"],
+    [["--users", "1e3"], "is not an integer ≥ 1"],
+    [["--http-seconds", "-1"], "is not an integer ≥ 1"],
+    [["--concurrency", "8,x"], "is not an integer ≥ 1"],
+    [["--fast"], "unknown flag --fast"],
+  ])("refuses %j", (args, message) => {
+    expect(() => parseBenchArgs(args)).toThrow(message);
+  });
+});
