@@ -84,6 +84,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     stats,
     async getJson(pathOrUrl, query = {}) {
       const url = new URL(/^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`);
+      // A next link is the service's to choose, but our bearer token must never travel to another host.
+      if (url.origin !== new URL(baseUrl).origin) {
+        throw new UpstreamError({
+          service: options.service,
+          status: undefined,
+          serviceCode: "ForeignLink",
+          requestId: undefined,
+          path: url.pathname,
+          detail: `refusing to send a token to ${url.origin}, which is not ${new URL(baseUrl).origin}`,
+        });
+      }
       for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
       const request = createPipelineRequest({ url: url.toString(), method: "GET" });
       request.headers.set("accept", "application/json");

@@ -112,6 +112,16 @@ describe("upstream client", () => {
     expect(requests).toHaveLength(1);
   });
 
+  it("refuses to follow a link to another host with our token", async () => {
+    const { client, requests } = clientWith([]);
+    const error = (await client
+      .getJson("https://evil.example/v1.0/users?$skiptoken=x")
+      .catch((caught: unknown) => caught)) as UpstreamError;
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.serviceCode).toBe("ForeignLink");
+    expect(requests).toHaveLength(0);
+  });
+
   it("turns a Retry-After longer than the run may wait into a resumable error without sleeping", async () => {
     const { client, sleeps } = clientWith([{ status: 429, headers: { "retry-after": "3392" } }], 120_000);
     const error = (await client
