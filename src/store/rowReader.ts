@@ -34,49 +34,6 @@ export function readItems<T>(table: TableClient, filter: string) {
   return decodeItems<T>(readRows(table, filter));
 }
 
-/**
- * Up to `top` items and the continuation to the rest. The service may answer short or empty pages, and an item may
- * span overflow rows, so this keeps reading until the page is full and its last item whole.
- */
-export async function readItemsPage<T>(
-  table: TableClient,
-  filter: string,
-  top: number,
-  continuationToken: string | undefined,
-): Promise<{ items: T[]; continuationToken: string | undefined }> {
-  const rows: Row[] = [];
-  let token = continuationToken;
-  do {
-    const wanted = Math.max(top - countItems(rows), missingParts(rows), 1);
-    const iterator = table
-      .listEntities<Row>({ queryOptions: { filter } })
-      .byPage({ maxPageSize: wanted, continuationToken: token });
-    const page = await iterator.next();
-    if (page.done === true) break;
-    rows.push(...page.value);
-    token = page.value.continuationToken;
-  } while (token !== undefined && (countItems(rows) < top || missingParts(rows) > 0));
-  const items: T[] = [];
-  for await (const { item } of decodeItems<T>(toAsync(rows))) items.push(item);
-  return { items, continuationToken: token };
-}
-
-function countItems(rows: Row[]): number {
-  return rows.filter((row) => !isOverflowRow(String(row.rowKey))).length;
-}
-
-/** Overflow rows still owed to the last item read. */
-function missingParts(rows: Row[]): number {
-  let index = rows.length - 1;
-  while (index >= 0 && isOverflowRow(String(rows[index]!.rowKey))) index--;
-  if (index < 0) return 0;
-  return Number(rows[index]!.parts ?? 1) - (rows.length - index);
-}
-
-async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
-  for (const item of items) yield await Promise.resolve(item);
-}
-
 /** One row set of one snapshot, with the partition layout its keys were made with. */
 export interface RowSetRange {
   tenantId: string;
