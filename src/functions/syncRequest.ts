@@ -3,7 +3,7 @@ import { conflict } from "../api/apiError";
 import { operation } from "../api/operation";
 import { syncAcceptedSchema } from "../api/schemas";
 import { SNAPSHOT_KINDS } from "../store/snapshot";
-import { SyncAlreadyRunningError } from "../sync/runSync";
+import { SyncAlreadyRunningError } from "../sync/queueSync";
 import { requestSync } from "../sync/syncService";
 
 /**

@@ -1,17 +1,18 @@
 import { odata } from "@azure/data-tables";
-import { Lease, LeaseTakenError } from "../store/lease";
+import type { Lease } from "../store/lease";
 import { ManifestStore, type SnapshotRecord } from "../store/manifestStore";
-import { idFromRowKey, partitionBitsFor } from "../store/rowKeys";
+import { idFromRowKey } from "../store/rowKeys";
 import { readRows, rowSetFilter } from "../store/rowReader";
 import { RowWriter, type WriterStats } from "../store/rowWriter";
-import { newSnapshotId, type SnapshotKind, type SnapshotStatus } from "../store/snapshot";
+import type { SnapshotKind, SnapshotStatus } from "../store/snapshot";
 import type { InventoryTables } from "../store/tables";
 import { UpstreamError } from "../upstream/upstreamError";
 import type { KindSync, RowLayout } from "./kindSync";
 import { prefetchOne } from "./prefetch";
 import { safeMessage } from "./safeMessage";
 import { deleteSnapshotRows, sweepAbandoned } from "./sweep";
-import { isQueued, QUEUED, type Position } from "./syncPosition";
+import { isQueued, type Position } from "./syncPosition";
+import { findContinuable, INVALID, kindLease, LEASE_MS, releaseLease, startSnapshot } from "./kindRuns";
 
 export interface SyncOptions {
   tenantId: string;
@@ -49,12 +50,8 @@ export interface SyncResult {
   error?: string;
 }
 
-/** Renewed between pages once RENEW_EVERY_MS has passed; a run that dies frees its kind this long after that. */
-const LEASE_MS = 10 * 60_000;
+/** The lease is renewed between pages once this has passed, not after every page: a renewal waits behind writes. */
 const RENEW_EVERY_MS = LEASE_MS / 10;
-
-/** Counted beside the kind's own counts. */
-const INVALID = "invalid";
 
 /**
  * Every row of a resumable kind carries the page that wrote it, so a resumed run can drop what a killed process
@@ -101,7 +98,7 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
     if (record !== undefined && resumeAfter !== undefined && Date.parse(resumeAfter) > now().getTime()) {
       log(`${record.id} is paused until ${resumeAfter} by Power BI's throttling`);
     } else {
-      record ??= await start(source, manifests, now());
+      record ??= await startSnapshot(source, manifests, now());
       if (record.position !== null) log(`Resuming ${record.id} after page ${(record.position as Position).pages}`);
       try {
         record = await copyPages(source, record, manifests, lease, writer, options, now);
@@ -130,94 +127,6 @@ export async function runSync<T>(source: KindSync<T>, options: SyncOptions): Pro
   } finally {
     await releaseLease(lease, log);
   }
-}
-
-function kindLease<T>(source: KindSync<T>, options: SyncOptions): Lease {
-  const now = options.now ?? (() => new Date());
-  return new Lease(options.tables.snapshots, options.tenantId, `sync-${source.kind}`, LEASE_MS, () => now().getTime());
-}
-
-/**
- * Best effort: the run's outcome (or its own error) is what the caller needs, not a storage error on the way out,
- * and a lease that stays behind expires by itself.
- */
-async function releaseLease(lease: Lease, log: (message: string) => void): Promise<void> {
-  try {
-    await lease.release();
-  } catch (error) {
-    log(`Could not release the ${lease.name} lease; it expires by itself: ${safeMessage(error)}`);
-  }
-}
-
-/** The running snapshot a lease holder should carry on: a paused one of a resumable kind, or a queued one. */
-async function findContinuable<T>(manifests: ManifestStore, source: KindSync<T>): Promise<SnapshotRecord | undefined> {
-  for await (const record of manifests.list({ kind: source.kind, status: "running" })) {
-    if (source.resumable || isQueued(record)) return record;
-  }
-  return undefined;
-}
-
-/** Why queueSync did not queue: a run of the kind is queued, paused or in progress. */
-export class SyncAlreadyRunningError extends Error {
-  override readonly name = "SyncAlreadyRunningError";
-  constructor(readonly snapshotId: string | undefined) {
-    super(`a sync of this kind is already running${snapshotId === undefined ? "" : ` (snapshot ${snapshotId})`}`);
-  }
-}
-
-/**
- * Requests a run without doing it: creates a `running` manifest marked queued, which the next run of the kind (the
- * frequent resume timer) picks up. The HTTP trigger cannot keep working after it answers, so this is how an
- * on-demand sync starts. Throws SyncAlreadyRunningError when a run of the kind is queued, paused or in progress.
- */
-export async function queueSync<T>(source: KindSync<T>, options: SyncOptions): Promise<SnapshotRecord> {
-  const manifests = new ManifestStore(options.tables.snapshots, options.tenantId);
-  const lease = kindLease(source, options);
-  try {
-    await lease.acquire();
-  } catch (error) {
-    if (!(error instanceof LeaseTakenError)) throw error;
-    for await (const record of manifests.list({ kind: source.kind, status: "running" })) {
-      throw new SyncAlreadyRunningError(record.id);
-    }
-    throw new SyncAlreadyRunningError(undefined);
-  }
-  try {
-    const now = options.now?.() ?? new Date();
-    await sweepAbandoned(
-      manifests,
-      options.tables.rows,
-      options.tenantId,
-      source.kind,
-      source.resumable,
-      options.stallMs,
-      now,
-      options.log ?? (() => undefined),
-    );
-    const running = await findContinuable(manifests, source);
-    if (running !== undefined) throw new SyncAlreadyRunningError(running.id);
-    const record = await start(source, manifests, now);
-    return await manifests.update(record, { position: QUEUED });
-  } finally {
-    await releaseLease(lease, options.log ?? (() => undefined));
-  }
-}
-
-async function start<T>(source: KindSync<T>, manifests: ManifestStore, startedAt: Date): Promise<SnapshotRecord> {
-  // The previous snapshot's size picks the partition count; a first run assumes a large tenant.
-  const previous = await manifests.latestSucceeded(source.kind);
-  const expectedRows =
-    previous === undefined ? 100_000 : Object.values(previous.counts).reduce((sum, count) => sum + count, 0);
-  const counts = Object.fromEntries([...source.countNames, INVALID].map((name) => [name, 0]));
-  const snapshot = {
-    id: newSnapshotId(source.kind, startedAt),
-    kind: source.kind,
-    status: "running" as const,
-    startedAt: startedAt.toISOString(),
-    finishedAt: null,
-    counts,
-  };
-  return manifests.create(snapshot, partitionBitsFor(expectedRows));
 }
 
 async function copyPages<T>(

@@ -1,5 +1,5 @@
 import { Lease, LeaseTakenError } from "../../src/store/lease";
-import { SyncAlreadyRunningError } from "../../src/sync/runSync";
+import { SyncAlreadyRunningError } from "../../src/sync/queueSync";
 import { requestSync, resumePausedSync, syncKind } from "../../src/sync/syncService";
 import {
   guardUnhandledRejections,
