@@ -11,10 +11,24 @@ import { json } from "./httpHandler";
 import { booleanParam, tokenParam, topParam } from "./query";
 import { chooseFormat, formatParam, type Format } from "./responseFormat";
 import { succeededSnapshot } from "./snapshotsApi";
+import type { ResponseDoc } from "./operation";
 
 type Item = Record<string, unknown>;
 
 /** Parameters every item list takes besides its filters. */
+/** The documented answer of a route that lists items page by page or streams them all as CSV or NDJSON. */
+export function listOrExportResponse(noun: string, schema: ResponseDoc["schema"]): ResponseDoc {
+  return {
+    status: 200,
+    description: `a page of ${noun}s, or the whole selection as a file`,
+    schema,
+    media: {
+      "text/csv": "RFC 4180 CSV with a header row; nested values as JSON text",
+      "application/x-ndjson": `one ${noun} per line`,
+    },
+  };
+}
+
 export const itemsQueryShape = {
   top: topParam,
   continuationToken: tokenParam,

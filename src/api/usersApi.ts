@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listItems, itemsQueryShape } from "./itemsRoute";
+import { listItems, itemsQueryShape, listOrExportResponse } from "./itemsRoute";
 import { operation } from "./operation";
 import { snapshotPath } from "./paths";
 import { usersPageSchema } from "./schemas";
@@ -18,17 +18,7 @@ export const listUsersOperation = operation(
     tags: ["users"],
     path: snapshotPath,
     query: usersQuery,
-    responses: [
-      {
-        status: 200,
-        description: "a page of users, or the whole selection as a file",
-        schema: usersPageSchema,
-        media: {
-          "text/csv": "RFC 4180 CSV with a header row; nested values as JSON text",
-          "application/x-ndjson": "one user per line",
-        },
-      },
-    ],
+    responses: [listOrExportResponse("user", usersPageSchema)],
     errors: [404, 409],
     conditional: true,
   },

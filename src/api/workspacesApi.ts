@@ -7,7 +7,7 @@ import { notFound } from "./apiError";
 import { conditional } from "./caching";
 import { checkFields, fieldsParam, pickFields, WORKSPACE_FIELDS } from "./fields";
 import { json } from "./httpHandler";
-import { itemsQueryShape, listItems } from "./itemsRoute";
+import { itemsQueryShape, listItems, listOrExportResponse } from "./itemsRoute";
 import { operation } from "./operation";
 import { snapshotPath, workspacePath } from "./paths";
 import { workspaceDetailSchema, workspacesPageSchema } from "./schemas";
@@ -26,17 +26,7 @@ export const listWorkspacesOperation = operation(
     tags: ["workspaces"],
     path: snapshotPath,
     query: workspacesQuery,
-    responses: [
-      {
-        status: 200,
-        description: "a page of workspaces, or the whole selection as a file",
-        schema: workspacesPageSchema,
-        media: {
-          "text/csv": "RFC 4180 CSV with a header row; nested values as JSON text",
-          "application/x-ndjson": "one workspace per line",
-        },
-      },
-    ],
+    responses: [listOrExportResponse("workspace", workspacesPageSchema)],
     errors: [404, 409],
     conditional: true,
   },
