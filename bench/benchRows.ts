@@ -1,6 +1,6 @@
 import type { Config } from "../src/config/config";
-import { simulatedUser } from "../src/simulator/simulatedUser";
-import { expandedWorkspace } from "../src/simulator/simulatedWorkspace";
+import { simulatedUser } from "../dev/simulator/simulatedUser";
+import { expandedWorkspace } from "../dev/simulator/simulatedWorkspace";
 import { adminGroupSchema } from "../src/sources/powerbi/adminGroups";
 import { graphUserSchema } from "../src/sources/graph/graphUsers";
 import type { StoredRow } from "../src/store/rowCodec";

@@ -1,6 +1,6 @@
 import { loadConfig } from "../src/config/config";
 import { functionDefinitions } from "../src/functions/definitions";
-import { startLocalHost } from "../src/local/localHost";
+import { startLocalHost } from "../dev/local/localHost";
 
 /**
  * `node dist/bench/hostChild.js`: the local Functions host serving the HTTP functions, in a process of its own so

@@ -1,7 +1,7 @@
 import type { TransactionAction } from "@azure/data-tables";
 import type { Config } from "../src/config/config";
-import type { Azurite } from "../src/local/azurite";
-import type { SimulatedTenant } from "../src/simulator/simulatedTenant";
+import type { Azurite } from "../dev/local/azurite";
+import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import type { StoredRow } from "../src/store/rowCodec";
 import { newSnapshotId, type SnapshotKind } from "../src/store/snapshot";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 import { cpus } from "node:os";
 import { loadConfig } from "../src/config/config";
-import { runTrustingSimulator } from "../src/local/trustedProcess";
-import type { SimulatedTenant } from "../src/simulator/simulatedTenant";
+import { runTrustingSimulator } from "../dev/local/trustedProcess";
+import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { GRAPH_USERS_PAGE_SIZE } from "../src/sources/graph/graphUsers";
 import { getInventoryTables } from "../src/store/tables";
 import { measureHttp, type HttpMeasurement } from "./httpPhase";

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { startAzurite, type Azurite } from "../src/local/azurite";
-import { startSimulatedTenant, type SimulatedTenant } from "../src/simulator/simulatedTenant";
-import { readSimulatorTls } from "../src/simulator/tls";
+import { startAzurite, type Azurite } from "../dev/local/azurite";
+import { startSimulatedTenant, type SimulatedTenant } from "../dev/simulator/simulatedTenant";
+import { readSimulatorTls } from "../dev/simulator/tls";
 
 /**
  * The simulated tenant runs in the bench process, not in the sync's, so the sync's peak RSS is its own. Its data is

@@ -1,7 +1,7 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { StoredRow } from "../src/store/rowCodec";
 import { getInventoryTables } from "../src/store/tables";
-import type { Azurite } from "../src/local/azurite";
+import type { Azurite } from "../dev/local/azurite";
 import { azuriteCpuMs, loadAverage, withAzurite } from "./services";
 
 export interface WriteRate {

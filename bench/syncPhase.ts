@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { Azurite } from "../src/local/azurite";
-import type { SimulatedTenant } from "../src/simulator/simulatedTenant";
+import type { Azurite } from "../dev/local/azurite";
+import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { ManifestStore } from "../src/store/manifestStore";
 import type { SnapshotKind } from "../src/store/snapshot";
 import { getInventoryTables } from "../src/store/tables";

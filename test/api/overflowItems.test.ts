@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { CHUNK_CHARS, CHUNKS_PER_ROW } from "../../src/store/rowCodec";
-import { simulatedWorkspace } from "../../src/simulator/simulatedWorkspace";
+import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient } from "./apiClient";

@@ -1,4 +1,4 @@
-import { simulatedUser, type SimulatedUser } from "../../src/simulator/simulatedUser";
+import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
 import { syncKind } from "../../src/sync/syncService";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode, errorMessage } from "./apiClient";

@@ -1,6 +1,6 @@
 import { WORKSPACE_ARTIFACTS } from "../../src/config/config";
-import type { AdminGroup } from "../../src/simulator/powerBiTypes";
-import { simulatedWorkspace } from "../../src/simulator/simulatedWorkspace";
+import type { AdminGroup } from "../../dev/simulator/powerBiTypes";
+import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode, errorMessage } from "./apiClient";

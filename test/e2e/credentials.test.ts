@@ -1,5 +1,5 @@
-import { CLIENT_CERTIFICATE_SECRET_NAME, CLIENT_SECRET_NAME } from "../../src/simulator/simulatedTenant";
-import { createClientCertificatePem } from "../../src/simulator/tls";
+import { CLIENT_CERTIFICATE_SECRET_NAME, CLIENT_SECRET_NAME } from "../../dev/simulator/simulatedTenant";
+import { createClientCertificatePem } from "../../dev/simulator/tls";
 import { syncKind } from "../../src/sync/syncService";
 import { startTestEnvironment } from "../support/testEnvironment";
 

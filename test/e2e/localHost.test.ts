@@ -1,5 +1,5 @@
 import { functionDefinitions } from "../../src/functions/definitions";
-import { startLocalHost, type LocalHost } from "../../src/local/localHost";
+import { startLocalHost, type LocalHost } from "../../dev/local/localHost";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 let env: TestEnvironment;

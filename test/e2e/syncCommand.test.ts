@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
-const command = join(__dirname, "..", "..", "dist", "src", "local", "syncCommand.js");
+const command = join(__dirname, "..", "..", "dist", "dev", "local", "syncCommand.js");
 
 let env: TestEnvironment;
 beforeAll(async () => {

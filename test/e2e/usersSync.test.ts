@@ -2,7 +2,7 @@ import { createApiContext, type ApiContext } from "../../src/api/apiContext";
 import type { ApiHandler } from "../../src/api/httpHandler";
 import { listUsers } from "../../src/api/usersApi";
 import { getSnapshot, listSnapshots } from "../../src/api/snapshotsApi";
-import { simulatedUser } from "../../src/simulator/simulatedUser";
+import { simulatedUser } from "../../dev/simulator/simulatedUser";
 import { syncKind } from "../../src/sync/syncService";
 import { callApi } from "../support/apiCalls";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";

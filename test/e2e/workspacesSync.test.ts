@@ -6,7 +6,7 @@ import {
   BIG_REPORTS_WORKSPACE_INDEX,
   BIG_USERS_WORKSPACE_INDEX,
   simulatedWorkspace,
-} from "../../src/simulator/simulatedWorkspace";
+} from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import { callApi, readAllPages } from "../support/apiCalls";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";

@@ -116,6 +116,8 @@ describe(".funcignore", () => {
     "infra/.tools/packages/x",
     "dist/test/unit/a.test.js",
     "dist/bench/run.js",
+    "dev/simulator/simulatedTenant.ts",
+    "dist/dev/local/start.js",
     "local.settings.json",
     ".git/config",
     ".azure/inventory/.env",

@@ -1,4 +1,4 @@
-import type { Fault } from "../../src/simulator/faultInjector";
+import type { Fault } from "../../dev/simulator/faultInjector";
 import { syncKind, type SyncHooks } from "../../src/sync/syncService";
 import { DEFAULT_RETRY } from "../../src/upstream/upstreamClient";
 import { loadConfig, type Config } from "../../src/config/config";

@@ -1,5 +1,5 @@
 import { loadConfig } from "../../src/config/config";
-import { simulatedUser } from "../../src/simulator/simulatedUser";
+import { simulatedUser } from "../../dev/simulator/simulatedUser";
 import { syncKind } from "../../src/sync/syncService";
 import {
   expectedUsers,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { encodeItem } from "../../src/store/rowCodec";
 import { itemKeys } from "../../src/store/rowKeys";
 import { LeaseTakenError } from "../../src/store/lease";
-import { simulatedWorkspace } from "../../src/simulator/simulatedWorkspace";
+import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import {
   fastUpstream,
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** `npm run sync -- users` as a separate process, with the test tenant's settings. */
 function spawnSyncCommand(): ChildProcess {
-  const script = join(__dirname, "..", "..", "dist", "src", "local", "syncCommand.js");
+  const script = join(__dirname, "..", "..", "dist", "dev", "local", "syncCommand.js");
   // The child inherits NODE_EXTRA_CA_CERTS, so it trusts the simulated tenant like the tests do.
   return spawn(process.execPath, [script, "users"], {
     cwd: tmpdir(),

@@ -3,8 +3,8 @@ import { InvocationContext, type Timer } from "@azure/functions";
 import { format } from "node:util";
 import { loadConfig } from "../../src/config/config";
 import { functionDefinitions, type TimerFunction } from "../../src/functions/definitions";
-import { startLocalHost } from "../../src/local/localHost";
-import { simulatedWorkspace } from "../../src/simulator/simulatedWorkspace";
+import { startLocalHost } from "../../dev/local/localHost";
+import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import {
   fastUpstream,

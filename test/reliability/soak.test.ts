@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import type { Fault } from "../../src/simulator/faultInjector";
+import type { Fault } from "../../dev/simulator/faultInjector";
 import type { SnapshotKind } from "../../src/store/snapshot";
 import { readRows } from "../../src/store/rowReader";
 import { applyRetention, RETIRE_GRACE_MS } from "../../src/sync/retention";

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startAzurite, type Azurite } from "../../src/local/azurite";
+import { freePort, startAzurite, type Azurite } from "../../dev/local/azurite";
 import { LeaseTakenError } from "../../src/store/lease";
 import { syncKind } from "../../src/sync/syncService";
 import {

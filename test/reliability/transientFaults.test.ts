@@ -1,5 +1,5 @@
-import type { Fault } from "../../src/simulator/faultInjector";
-import { simulatedWorkspace } from "../../src/simulator/simulatedWorkspace";
+import type { Fault } from "../../dev/simulator/faultInjector";
+import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import { DEFAULT_RETRY } from "../../src/upstream/upstreamClient";
 import {

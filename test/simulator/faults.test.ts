@@ -1,7 +1,7 @@
 import { ClientSecretCredential, ManagedIdentityCredential } from "@azure/identity";
-import type { FaultKind } from "../../src/simulator/faultInjector";
-import type { SimulatedTenant } from "../../src/simulator/simulatedTenant";
-import type { SimulatorRoute } from "../../src/simulator/simulatorRoute";
+import type { FaultKind } from "../../dev/simulator/faultInjector";
+import type { SimulatedTenant } from "../../dev/simulator/simulatedTenant";
+import type { SimulatorRoute } from "../../dev/simulator/simulatorRoute";
 import {
   errorCode,
   getJson,

@@ -1,5 +1,5 @@
-import type { SimulatedTenant } from "../../src/simulator/simulatedTenant";
-import { simulatedUser } from "../../src/simulator/simulatedUser";
+import type { SimulatedTenant } from "../../dev/simulator/simulatedTenant";
+import { simulatedUser } from "../../dev/simulator/simulatedUser";
 import { errorCode, getJson, GRAPH, POWER_BI, startTenant, tokenFor } from "./simulatorClient";
 
 const USERS = 250;

@@ -1,6 +1,6 @@
 import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
-import type { SimulatedTenant } from "../../src/simulator/simulatedTenant";
-import { createClientCertificatePem } from "../../src/simulator/tls";
+import type { SimulatedTenant } from "../../dev/simulator/simulatedTenant";
+import { createClientCertificatePem } from "../../dev/simulator/tls";
 import {
   claimsOf,
   GRAPH,

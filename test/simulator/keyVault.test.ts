@@ -4,8 +4,8 @@ import {
   CLIENT_CERTIFICATE_SECRET_NAME,
   CLIENT_SECRET_NAME,
   type SimulatedTenant,
-} from "../../src/simulator/simulatedTenant";
-import { createClientCertificatePem } from "../../src/simulator/tls";
+} from "../../dev/simulator/simulatedTenant";
+import { createClientCertificatePem } from "../../dev/simulator/tls";
 import {
   errorCode,
   getJson,

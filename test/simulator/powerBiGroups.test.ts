@@ -1,6 +1,6 @@
-import { parsePowerBiQuery } from "../../src/simulator/powerBiQuery";
-import type { SimulatedTenant } from "../../src/simulator/simulatedTenant";
-import { simulatedWorkspace, workspaceSummary } from "../../src/simulator/simulatedWorkspace";
+import { parsePowerBiQuery } from "../../dev/simulator/powerBiQuery";
+import type { SimulatedTenant } from "../../dev/simulator/simulatedTenant";
+import { simulatedWorkspace, workspaceSummary } from "../../dev/simulator/simulatedWorkspace";
 import { errorCode, getJson, GRAPH, POWER_BI, startTenant, tokenFor } from "./simulatorClient";
 
 const WORKSPACES = 60;

@@ -1,6 +1,6 @@
 import { ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { CLIENT_SECRET_NAME, type SimulatedTenant } from "../../src/simulator/simulatedTenant";
+import { CLIENT_SECRET_NAME, type SimulatedTenant } from "../../dev/simulator/simulatedTenant";
 import {
   claimsOf,
   getJson,

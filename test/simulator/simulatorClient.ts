@@ -3,8 +3,8 @@ import {
   startSimulatedTenant,
   type SimulatedTenant,
   type SimulatedTenantOptions,
-} from "../../src/simulator/simulatedTenant";
-import { readSimulatorTls } from "../../src/simulator/tls";
+} from "../../dev/simulator/simulatedTenant";
+import { readSimulatorTls } from "../../dev/simulator/tls";
 
 export const GRAPH = "https://graph.microsoft.com";
 export const POWER_BI = "https://analysis.windows.net/powerbi/api";

@@ -1,13 +1,13 @@
-import type { AdminGroup } from "../../src/simulator/powerBiTypes";
-import { WORKSPACE_EXPANSIONS } from "../../src/simulator/powerBiTypes";
-import { simulatedUser, type SimulatedUser } from "../../src/simulator/simulatedUser";
+import type { AdminGroup } from "../../dev/simulator/powerBiTypes";
+import { WORKSPACE_EXPANSIONS } from "../../dev/simulator/powerBiTypes";
+import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
 import {
   BIG_REPORTS_WORKSPACE_INDEX,
   BIG_USERS_WORKSPACE_INDEX,
   expandedWorkspace,
   simulatedWorkspace,
   workspaceSummary,
-} from "../../src/simulator/simulatedWorkspace";
+} from "../../dev/simulator/simulatedWorkspace";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const users: SimulatedUser[] = Array.from({ length: 3000 }, (_, index) => simulatedUser(1, index));

@@ -7,7 +7,7 @@ import {
   createLoopbackTls,
   readSimulatorTls,
   writeSimulatorTls,
-} from "../../src/simulator/tls";
+} from "../../dev/simulator/tls";
 
 let dir: string;
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { startAzurite } from "../../src/local/azurite";
+import { startAzurite } from "../../dev/local/azurite";
 
 /** Starts one Azurite for the whole run; workers inherit its connection string through the environment. */
 export default async function globalSetup(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Azurite } from "../../src/local/azurite";
+import type { Azurite } from "../../dev/local/azurite";
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { azurite?: Azurite }).azurite?.stop();

@@ -4,7 +4,7 @@ import { ManifestStore, type SnapshotRecord } from "../../src/store/manifestStor
 import { readRows, snapshotFilter } from "../../src/store/rowReader";
 import { getInventoryTables, type InventoryTables } from "../../src/store/tables";
 import type { SnapshotKind } from "../../src/store/snapshot";
-import { simulatedUser } from "../../src/simulator/simulatedUser";
+import { simulatedUser } from "../../dev/simulator/simulatedUser";
 import type { SyncHooks } from "../../src/sync/syncService";
 import { readAllItems, type RouteCaller } from "./routes";
 

@@ -4,8 +4,8 @@ import {
   startSimulatedTenant,
   type SimulatedTenant,
   type SimulatedTenantOptions,
-} from "../../src/simulator/simulatedTenant";
-import { readSimulatorTls } from "../../src/simulator/tls";
+} from "../../dev/simulator/simulatedTenant";
+import { readSimulatorTls } from "../../dev/simulator/tls";
 
 export interface TestEnvironment {
   tenant: SimulatedTenant;

@@ -1,4 +1,4 @@
-import { nextOccurrence, parseNcrontab } from "../../src/local/ncrontab";
+import { nextOccurrence, parseNcrontab } from "../../src/config/ncrontab";
 
 const next = (expression: string, after: string) =>
   nextOccurrence(parseNcrontab(expression), new Date(after)).toISOString();

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from "../config/config";
-import { functionDefinitions } from "../functions/definitions";
+import { ConfigError, loadConfig } from "../../src/config/config";
+import { functionDefinitions } from "../../src/functions/definitions";
 import { startSimulatedTenant } from "../simulator/simulatedTenant";
 import { readSimulatorTls } from "../simulator/tls";
 import { isFree, startAzurite, type Azurite } from "./azurite";

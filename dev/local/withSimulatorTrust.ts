@@ -1,9 +1,9 @@
 import { runTrustingSimulator } from "./trustedProcess";
 
-/** `node dist/src/local/withSimulatorTrust.js <script> [args...]`: runs a script that trusts the simulated tenant. */
+/** `node dist/dev/local/withSimulatorTrust.js <script> [args...]`: runs a script that trusts the simulated tenant. */
 const [script, ...args] = process.argv.slice(2);
 if (script === undefined) {
-  console.error("usage: node dist/src/local/withSimulatorTrust.js <script> [args...]");
+  console.error("usage: node dist/dev/local/withSimulatorTrust.js <script> [args...]");
   process.exit(2);
 }
 runTrustingSimulator(script, args).then(

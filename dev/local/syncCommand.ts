@@ -1,8 +1,8 @@
-import { ConfigError, loadConfig } from "../config/config";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../store/snapshot";
-import { safeMessage } from "../sync/safeMessage";
-import type { SyncProgress } from "../sync/runSync";
-import { syncKind, type SyncOutcome } from "../sync/syncService";
+import { ConfigError, loadConfig } from "../../src/config/config";
+import { SNAPSHOT_KINDS, type SnapshotKind } from "../../src/store/snapshot";
+import { safeMessage } from "../../src/sync/safeMessage";
+import type { SyncProgress } from "../../src/sync/runSync";
+import { syncKind, type SyncOutcome } from "../../src/sync/syncService";
 import { loadLocalSettings } from "./localSettings";
 
 const USAGE = "usage: npm run sync -- users|workspaces|all";

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { FunctionDefinition, HttpFunction, TimerFunction } from "../functions/definitions";
-import { nextOccurrence, parseNcrontab } from "./ncrontab";
+import type { FunctionDefinition, HttpFunction, TimerFunction } from "../../src/functions/definitions";
+import { nextOccurrence, parseNcrontab } from "../../src/config/ncrontab";
 
 export interface LocalHostOptions {
   port: number;
