@@ -1,5 +1,6 @@
-import { loadConfig } from "../src/config/config";
+import { inventoryFor } from "../src/app/inventory";
 import { functionDefinitions } from "../src/functions/definitions";
+import { loadAppConfig } from "../src/kinds/registry";
 import { startLocalHost } from "../dev/local/localHost";
 
 /**
@@ -8,7 +9,7 @@ import { startLocalHost } from "../dev/local/localHost";
  * be noise. Prints `{"url"}` once listening; SIGTERM stops it.
  */
 async function main(): Promise<void> {
-  const http = functionDefinitions(loadConfig()).filter((definition) => definition.trigger === "http");
+  const http = functionDefinitions(inventoryFor(loadAppConfig())).filter((definition) => definition.trigger === "http");
   const host = await startLocalHost(http, { port: 0, log: (message) => process.stderr.write(`${message}\n`) });
   process.once("SIGTERM", () => {
     void host.close().finally(() => process.exit(0));

@@ -3,7 +3,7 @@ import type { Config } from "../src/config/config";
 import type { Azurite } from "../dev/local/azurite";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import type { StoredRow } from "../src/store/rowCodec";
-import { newSnapshotId, type SnapshotKind } from "../src/store/snapshot";
+import { newSnapshotId } from "../src/store/snapshot";
 import { join } from "node:path";
 import { benchRows } from "./benchRows";
 import { lastJsonLine, runNode } from "./childProcess";
@@ -24,7 +24,7 @@ export interface KindMeasurement {
 }
 
 export interface KindPhase {
-  kind: SnapshotKind;
+  kind: string;
   tenant: SimulatedTenant;
   config: Config;
   seed: number;

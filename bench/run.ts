@@ -1,5 +1,6 @@
 import { cpus } from "node:os";
-import { loadConfig } from "../src/config/config";
+import { groupsQueryOf } from "../src/kinds/workspaces/workspacesKind";
+import { loadAppConfig } from "../src/kinds/registry";
 import { runTrustingSimulator } from "../dev/local/trustedProcess";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { GRAPH_USERS_PAGE_SIZE } from "../src/sources/graph/graphUsers";
@@ -48,7 +49,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const tenant = await startBenchTenant(users, workspaces, seed);
   const doubled = await startBenchTenant(2 * users, 0, seed);
   try {
-    const config = loadConfig({ ...process.env, ...tenant.settings() });
+    const config = loadAppConfig({ ...process.env, ...tenant.settings() });
     const common = { tenant, config, seed, concurrencies, cpuProfDir: options.cpuProfDir, log };
     let http: HttpMeasurement | undefined;
     const usersPhase = await measureKind({
@@ -77,7 +78,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       ...common,
       kind: "workspaces",
       count: workspaces,
-      minimumCalls: Math.max(1, Math.ceil(workspaces / config.powerBi.groups.top)),
+      minimumCalls: Math.max(1, Math.ceil(workspaces / groupsQueryOf(config).top)),
     });
     const memory = await measureMemory(usersPhase.measured.runs[0]!, doubled, tenant, users);
     log("start-up: import time and package size");

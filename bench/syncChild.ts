@@ -1,6 +1,5 @@
-import { loadConfig } from "../src/config/config";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../src/store/snapshot";
-import { syncKind, type SyncOutcome } from "../src/sync/syncService";
+import { syncKind, type SyncOutcome } from "../src/app/inventory";
+import { KINDS, loadAppConfig } from "../src/kinds/registry";
 
 /** What a sync child reports on its last stdout line. */
 export interface SyncChildReport {
@@ -15,9 +14,10 @@ export interface SyncChildReport {
  * the bench put into the environment. It runs in a process of its own so that its peak RSS is the sync's alone.
  */
 async function main(): Promise<number> {
-  const kind = process.argv[2] as SnapshotKind;
-  if (!SNAPSHOT_KINDS.includes(kind)) throw new Error(`usage: syncChild.js ${SNAPSHOT_KINDS.join("|")}`);
-  const outcome = await syncKind(kind, loadConfig());
+  const kind = process.argv[2] ?? "";
+  const names = KINDS.map((known) => known.name);
+  if (!names.includes(kind)) throw new Error(`usage: syncChild.js ${names.join("|")}`);
+  const outcome = await syncKind(kind, loadAppConfig());
   const usage = process.resourceUsage();
   const report: SyncChildReport = {
     outcome,

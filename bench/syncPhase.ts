@@ -2,14 +2,13 @@ import { join } from "node:path";
 import type { Azurite } from "../dev/local/azurite";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { ManifestStore } from "../src/store/manifestStore";
-import type { SnapshotKind } from "../src/store/snapshot";
 import { getInventoryTables } from "../src/store/tables";
 import { lastJsonLine, runNode } from "./childProcess";
 import { azuriteCpuMs, loadAverage, ownCpuMs, productSettings } from "./services";
 import type { SyncChildReport } from "./syncChild";
 
 export interface SyncMeasurement {
-  kind: SnapshotKind;
+  kind: string;
   status: string;
   snapshotId: string;
   partitionBits: number;
@@ -35,7 +34,7 @@ export interface SyncMeasurement {
 
 /** Runs one sync of `kind` in a child process (`node [nodeArgs]`) against `tenant` and `azurite`, and measures it. */
 export async function measureSync(
-  kind: SnapshotKind,
+  kind: string,
   tenant: SimulatedTenant,
   azurite: Azurite,
   minimumCalls: number,

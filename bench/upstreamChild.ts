@@ -1,11 +1,12 @@
 import { getAppCredential } from "../src/auth/appCredential";
 import { lazyCredential } from "../src/auth/lazyCredential";
-import { loadConfig } from "../src/config/config";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../src/store/snapshot";
-import type { KindSync } from "../src/sync/kindSync";
-import { requireTenant } from "../src/sync/syncService";
-import { usersSync } from "../src/sync/usersSync";
-import { workspacesSync } from "../src/sync/workspacesSync";
+import { requireTenant } from "../src/config/config";
+import { userSelectOf } from "../src/kinds/users/usersKind";
+import { groupsQueryOf } from "../src/kinds/workspaces/workspacesKind";
+import { loadAppConfig } from "../src/kinds/registry";
+import { listGraphUsers } from "../src/sources/graph/graphUsers";
+import { listAdminGroups } from "../src/sources/powerbi/adminGroups";
+import type { SourcePage } from "../src/sources/sourcePage";
 import { createUpstreamClient } from "../src/upstream/upstreamClient";
 
 /** What an upstream-only child reports on its last stdout line. */
@@ -24,28 +25,22 @@ export interface UpstreamReport {
  * ceiling is the storage side's: a sync that overlaps both perfectly takes the longer of the two.
  */
 async function main(): Promise<void> {
-  const kind = process.argv[2] as SnapshotKind;
-  if (!SNAPSHOT_KINDS.includes(kind)) throw new Error(`usage: upstreamChild.js ${SNAPSHOT_KINDS.join("|")}`);
-  const config = loadConfig();
+  const kind = process.argv[2];
+  if (kind !== "users" && kind !== "workspaces") throw new Error("usage: upstreamChild.js users|workspaces");
+  const config = loadAppConfig();
   const tenant = requireTenant(config);
   const credential = lazyCredential(() => getAppCredential(tenant));
-  const { graph, powerBi } = config;
-  const source: KindSync<unknown> =
-    kind === "users"
-      ? usersSync(
-          createUpstreamClient({ service: "graph", baseUrl: graph.endpoint, scope: graph.scope, credential }),
-          graph.userSelect,
-        )
-      : workspacesSync(
-          createUpstreamClient({ service: "powerbi", baseUrl: powerBi.endpoint, scope: powerBi.scope, credential }),
-          powerBi.groups,
-        );
+  const service = kind === "users" ? "graph" : "powerbi";
+  const { endpoint, scope } = config.upstream[service];
+  const client = createUpstreamClient({ service, baseUrl: endpoint, scope, credential });
+  const pages: AsyncIterable<SourcePage<{ id: string }>> =
+    kind === "users" ? listGraphUsers(client, userSelectOf(config)) : listAdminGroups(client, groupsQueryOf(config));
   const started = performance.now();
   const report: UpstreamReport = { items: 0, pages: 0, ms: 0, firstPageMs: 0 };
   const seen = new Set<string>();
-  for await (const page of source.pages(undefined)) {
+  for await (const page of pages) {
     if (report.pages === 0) report.firstPageMs = performance.now() - started;
-    for (const item of page.items) seen.add(source.idOf(item));
+    for (const item of page.items) seen.add(item.id);
     report.items = seen.size;
     report.pages++;
     // As the sync does: once every item the service counted is in, the next page could only be empty.

@@ -1,11 +1,13 @@
 import { app } from "@azure/functions";
-import { loadConfig } from "./config/config";
+import { inventoryFor } from "./app/inventory";
 import { functionDefinitions } from "./functions/definitions";
+import { loadAppConfig } from "./kinds/registry";
 
 // Exports stream whole snapshots; without this the worker buffers every response body in memory.
 app.setup({ enableHttpStream: true });
 
-for (const definition of functionDefinitions(loadConfig())) {
+const inventory = inventoryFor(loadAppConfig());
+for (const definition of functionDefinitions(inventory)) {
   if (definition.trigger === "http") {
     const { name, route, methods, authLevel, handler } = definition;
     app.http(name, { route, methods, authLevel, handler });
@@ -13,3 +15,5 @@ for (const definition of functionDefinitions(loadConfig())) {
     app.timer(definition.name, { schedule: definition.schedule, handler: definition.handler });
   }
 }
+// When the host stops (scale-in, deployment), running syncs pause at their last checkpoint instead of dying midway.
+app.hook.appTerminate(() => inventory.close());

@@ -32,11 +32,16 @@ export async function startLocalHost(definitions: FunctionDefinition[], options:
   const routes = definitions.filter((d): d is HttpFunction => d.trigger === "http").map(compileRoute);
   const timers = definitions.filter((d): d is TimerFunction => d.trigger === "timer");
   const running = new Set<Promise<void>>();
-  const server = createServer((request, response) => {
-    const handled = serve(routes, request, response, options.log);
-    running.add(handled);
-    void handled.finally(() => running.delete(handled));
-  });
+  const track = (work: Promise<void>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  };
+  // What the Functions host would do on the resume timer's schedule, done at once (see HttpFunction.localFollowUp).
+  const followUp = (name: string) => {
+    const timer = timers.find((candidate) => candidate.name === name);
+    if (timer !== undefined) track(runTimer(timer));
+  };
+  const server = createServer((request, response) => track(serve(routes, request, response, options.log, followUp)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", resolve);
@@ -95,6 +100,7 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
   log: (message: string) => void,
+  followUp: (timer: string) => void,
 ) {
   const url = new URL(request.url ?? "/", "http://localhost");
   try {
@@ -145,7 +151,10 @@ async function serve(
       ...(body.length > 0 ? { body: { bytes: body } } : {}),
     });
     const result = await hit.route.definition.handler(httpRequest, invocationContext(hit.route.definition.name, log));
-    await write(response, result instanceof HttpResponse ? result : new HttpResponse(result));
+    const answer = result instanceof HttpResponse ? result : new HttpResponse(result);
+    await write(response, answer);
+    const next = hit.route.definition.localFollowUp;
+    if (next !== undefined && answer.status >= 200 && answer.status < 300) followUp(next);
   } catch (error) {
     // The client hung up mid-answer (a load generator stopping does): nobody is left to answer, and answering would
     // fail again outside this catch and take the whole host down.

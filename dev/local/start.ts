@@ -1,5 +1,7 @@
-import { ConfigError, loadConfig } from "../../src/config/config";
+import { createInventory } from "../../src/app/inventory";
+import { ConfigError } from "../../src/config/config";
 import { functionDefinitions } from "../../src/functions/definitions";
+import { loadAppConfig } from "../../src/kinds/registry";
 import { startSimulatedTenant } from "../simulator/simulatedTenant";
 import { readSimulatorTls } from "../simulator/tls";
 import { isFree, startAzurite, type Azurite } from "./azurite";
@@ -39,7 +41,7 @@ async function main(): Promise<number> {
     Object.assign(process.env, tenant.settings(), { INVENTORY_STORAGE: azurite.connectionString });
     log(`Simulated tenant ${tenant.tenantId} at ${tenant.url}`);
   }
-  const config = loadConfig();
+  const config = loadAppConfig();
   if (!simulated && /^UseDevelopmentStorage=true$/i.test(config.storage.connectionString ?? "")) {
     // `func start` expects an Azurite someone started; we start one, persisted beside the project, if none listens.
     if (await isFree(DEVELOPMENT_TABLE_PORT)) {
@@ -48,7 +50,11 @@ async function main(): Promise<number> {
       stops.push(() => azurite!.stop());
     }
   }
-  const host = await startLocalHost(functionDefinitions(config), { port: Number(process.env.PORT ?? 7071), log });
+  const inventory = createInventory(config);
+  const definitions = functionDefinitions(inventory);
+  // Stopped in this order: no new requests or timers, then running syncs pause at a checkpoint, then storage.
+  stops.unshift(() => inventory.close());
+  const host = await startLocalHost(definitions, { port: Number(process.env.PORT ?? 7071), log });
   stops.unshift(() => host.close());
   log(`Functions host listening on ${host.url}/api`);
 
@@ -64,7 +70,7 @@ async function main(): Promise<number> {
   process.on("SIGTERM", () => void stop());
 
   if (simulated) {
-    const syncs = functionDefinitions(config).filter(
+    const syncs = definitions.filter(
       (definition) => definition.trigger === "timer" && definition.name.startsWith("sync"),
     );
     for (const timer of syncs) {

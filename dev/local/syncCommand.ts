@@ -1,35 +1,32 @@
-import { ConfigError, loadConfig } from "../../src/config/config";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../../src/store/snapshot";
-import { safeMessage } from "../../src/sync/safeMessage";
-import type { SyncProgress } from "../../src/sync/runSync";
-import { syncKind, type SyncOutcome } from "../../src/sync/syncService";
+import { createInventory, type Inventory, type SyncOutcome } from "../../src/app/inventory";
+import { ConfigError, type Config } from "../../src/config/config";
+import { KINDS, loadAppConfig } from "../../src/kinds/registry";
+import { safeMessage } from "../../src/common/safeMessage";
+import type { SyncProgress } from "../../src/sync/contract";
 import { loadLocalSettings } from "./localSettings";
 
-const USAGE = "usage: npm run sync -- users|workspaces|all";
+const NAMES = KINDS.map((kind) => kind.name);
+const USAGE = `usage: npm run sync -- ${[...NAMES, "all"].join("|")}`;
 
 /** Exit codes: 0 succeeded, 1 failed, 2 bad arguments or configuration, 3 paused (the next run resumes it). */
-const EXIT = { succeeded: 0, failed: 1, usage: 2, running: 3 } as const;
+const EXIT = { succeeded: 0, failed: 1, usage: 2, paused: 3, queued: 3, running: 3 } as const;
 
 /**
- * `npm run sync -- users|workspaces|all`: one sync now, through the same code the timers run. Progress goes to
- * stderr on a terminal; each kind ends with one JSON line on stdout.
+ * `npm run sync -- <kind>|all`: one sync now, through the same code the timers run. Progress goes to stderr on a
+ * terminal; each kind ends with one JSON line on stdout.
  */
 export async function syncCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
   const [target, ...extra] = args;
-  const kinds: SnapshotKind[] | undefined =
-    target === "all"
-      ? [...SNAPSHOT_KINDS]
-      : SNAPSHOT_KINDS.includes(target as SnapshotKind)
-        ? [target as SnapshotKind]
-        : undefined;
+  const kinds: string[] | undefined =
+    target === "all" ? [...NAMES] : target !== undefined && NAMES.includes(target) ? [target] : undefined;
   if (kinds === undefined || extra.length > 0) {
     console.error(target === undefined ? USAGE : `unknown argument "${[target, ...extra].join(" ")}"; ${USAGE}`);
     return EXIT.usage;
   }
-  let config;
+  let config: Config;
   try {
     loadLocalSettings();
-    config = loadConfig();
+    config = loadAppConfig();
     if (config.tenant === undefined) {
       throw new ConfigError(
         "INVENTORY_TENANT_ID: not set. `npm start` runs the simulated tenant; to sync a real one, set INVENTORY_TENANT_ID, INVENTORY_CLIENT_ID and KEY_VAULT_URL",
@@ -40,8 +37,9 @@ export async function syncCommand(args: string[], out: (line: string) => void = 
     return EXIT.usage;
   }
   let exit: number = EXIT.succeeded;
+  const inventory = createInventory(config);
   for (const kind of kinds) {
-    const result = await runOne(kind, config);
+    const result = await runOne(kind, inventory);
     // The documented fields first; `upstream` (calls and retries) and `error` extend it.
     const { snapshotId, status, counts, durationMs, upstream, error } = result;
     out(
@@ -60,7 +58,7 @@ export async function syncCommand(args: string[], out: (line: string) => void = 
   return exit;
 }
 
-async function runOne(kind: SnapshotKind, config: ReturnType<typeof loadConfig>): Promise<SyncOutcome> {
+async function runOne(kind: string, inventory: Inventory): Promise<SyncOutcome> {
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   const onProgress = (progress: SyncProgress) => {
@@ -68,7 +66,7 @@ async function runOne(kind: SnapshotKind, config: ReturnType<typeof loadConfig>)
     if (tty) process.stderr.write(`\r${line}\u001b[K`);
   };
   try {
-    return await syncKind(kind, config, {
+    return await inventory.sync(kind, {
       onProgress,
       log: (message) => process.stderr.write(`${tty ? "\n" : ""}${message}\n`),
     });

@@ -1,44 +1,24 @@
-import { createHash } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
-import type { Config } from "../config/config";
-import { ManifestStore } from "../store/manifestStore";
-import { getInventoryTables } from "../store/tables";
-import { requireTenant } from "../sync/syncService";
-import { ContinuationTokens } from "./continuationToken";
+import type { ManifestStore } from "../store/manifestStore";
+import type { Snapshot } from "../store/snapshot";
+import type { ContinuationTokens } from "./continuationToken";
+import type { DiffDeclaration } from "./diff/diffDeclaration";
 
-/** What the API handlers read from: one tenant's manifests and rows. */
+/** What a request for an on-demand sync got: a queued snapshot, or the id of the run already under way. */
+export type SyncRequestOutcome = { queued: Snapshot } | { alreadyRunning: string | undefined };
+
+/** A kind as the generic routes see it. */
+export interface ApiKind {
+  readonly name: string;
+  readonly diff: DiffDeclaration;
+}
+
+/** What the API handlers read from: one tenant's manifests and rows, the kinds, and the way to request a sync. */
 export interface ApiContext {
-  readonly config: Config;
   readonly tenantId: string;
   readonly manifests: ManifestStore;
   readonly rows: TableClient;
   readonly tokens: ContinuationTokens;
-}
-
-/** The API context for a configuration, built on first use (and again after a failed build). */
-export function lazyApiContext(config: Config): () => Promise<ApiContext> {
-  let context: Promise<ApiContext> | undefined;
-  return () => {
-    context ??= createApiContext(config).catch((error: unknown) => {
-      context = undefined;
-      throw error;
-    });
-    return context;
-  };
-}
-
-export async function createApiContext(config: Config): Promise<ApiContext> {
-  const tenantId = requireTenant(config).tenantId;
-  const tables = await getInventoryTables(config.storage);
-  // Tokens only need to resist edits and cross-use, not to be secret: they hold table positions the caller may read.
-  const key = createHash("sha256")
-    .update(`tenant-inventory|${tenantId}|${config.storage.tableEndpoint ?? ""}`)
-    .digest("hex");
-  return {
-    config,
-    tenantId,
-    manifests: new ManifestStore(tables.snapshots, tenantId),
-    rows: tables.rows,
-    tokens: new ContinuationTokens(key),
-  };
+  readonly kinds: ReadonlyMap<string, ApiKind>;
+  requestSync(kind: string, log: (message: string) => void): Promise<SyncRequestOutcome>;
 }

@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from "@azure/functions";
-import { safeMessage } from "../sync/safeMessage";
+import { safeMessage } from "../common/safeMessage";
 import { csvLines } from "./csv";
 import { MEDIA_TYPES } from "./responseFormat";
 

@@ -19,26 +19,6 @@ export const fieldsParam = z
   .optional()
   .describe("comma-separated property names to keep, in this order; also the CSV columns");
 
-/**
- * The documented scalar properties of a Power BI AdminGroup: what `fields` may name for workspaces and the default
- * CSV columns. The arrays are served by the single-workspace route.
- */
-export const WORKSPACE_FIELDS = [
-  "id",
-  "name",
-  "description",
-  "type",
-  "state",
-  "isReadOnly",
-  "isOnDedicatedCapacity",
-  "capacityId",
-  "dataflowStorageId",
-  "defaultDatasetStorageFormat",
-  "pipelineId",
-  "hasWorkspaceLevelSettings",
-  "capacityMigrationStatus",
-] as const;
-
 /** Names must be known properties of the kind (case matters), so a typo is a 400 rather than an empty column. */
 export function checkFields(fields: readonly string[] | undefined, known: readonly string[]): void {
   const unknown = fields?.find((name) => !known.includes(name));

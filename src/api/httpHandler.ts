@@ -1,7 +1,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { ApiError } from "./apiError";
 import type { ApiContext } from "./apiContext";
-import { safeMessage } from "../sync/safeMessage";
+import { safeMessage } from "../common/safeMessage";
 
 export type ApiHandler = (
   request: HttpRequest,

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { z } from "zod";
 import type { SnapshotRecord } from "../store/manifestStore";
 import { readItemsAfter, type RowSetRange } from "../store/rowReader";
-import type { SnapshotKind } from "../store/snapshot";
 import { badRequest } from "./apiError";
 import type { ApiContext } from "./apiContext";
 import { conditional } from "./caching";
@@ -11,11 +11,11 @@ import { json } from "./httpHandler";
 import { booleanParam, tokenParam, topParam } from "./query";
 import { chooseFormat, formatParam, type Format } from "./responseFormat";
 import { succeededSnapshot } from "./snapshotsApi";
-import type { ResponseDoc } from "./operation";
+import { operation, type Operation, type ResponseDoc } from "./operation";
+import { snapshotPath } from "./paths";
 
 type Item = Record<string, unknown>;
 
-/** Parameters every item list takes besides its filters. */
 /** The documented answer of a route that lists items page by page or streams them all as CSV or NDJSON. */
 export function listOrExportResponse(noun: string, schema: ResponseDoc["schema"]): ResponseDoc {
   return {
@@ -29,6 +29,7 @@ export function listOrExportResponse(noun: string, schema: ResponseDoc["schema"]
   };
 }
 
+/** Parameters every item list takes besides its filters. */
 export const itemsQueryShape = {
   top: topParam,
   continuationToken: tokenParam,
@@ -45,66 +46,103 @@ export interface ItemsQuery {
   fields?: string[] | undefined;
 }
 
-/** True for a row key of a user or workspace, `hash8|encoded id` (rowKeys.ts): what a position must be. */
+/** True for a row key of an item, `hash8|encoded id` (rowKeys.ts): what a position must be. */
 export function isItemPosition(position: string): boolean {
   return /^[0-9a-f]{8}\|[^|~]+$/.test(position);
 }
 
-/** What one list route reads: its kind, the OData condition of its filters, and the properties `fields` may name. */
-export interface ItemsSource {
-  kind: SnapshotKind;
-  columns: string | undefined;
+/** A list route of a kind, as the kind declares it. */
+export interface ItemListSpec<F extends z.ZodRawShape> {
+  kind: string;
+  /** The row set listed, one item per row (with its overflow rows). */
+  rowSet: string;
+  summary: string;
+  description: string;
+  tags: readonly string[];
+  /** What one item is called, for the docs and file names: "user". */
+  noun: string;
+  pageSchema: NonNullable<ResponseDoc["schema"]>;
+  /** Filter parameters, each reading an index column the kind's rows carry. */
+  filters: F;
+  /** The OData condition on index columns for the filters given; undefined when none is. */
+  columns(query: z.output<z.ZodObject<F>>): string | undefined;
+  /** The properties `fields` may name (case matters), and the CSV columns when it is not given. */
   known: readonly string[];
 }
 
+/** GET /snapshots/{snapshotId}/<list>: a kind's items, filtered, paged, or exported as CSV or NDJSON. */
+export function itemListOperation<F extends z.ZodRawShape>(spec: ItemListSpec<F>): Operation {
+  const query = z.object({ ...itemsQueryShape, ...spec.filters });
+  return operation(
+    {
+      summary: spec.summary,
+      description: spec.description,
+      tags: spec.tags,
+      path: snapshotPath,
+      query,
+      responses: [listOrExportResponse(spec.noun, spec.pageSchema)],
+      errors: [404, 409],
+      conditional: true,
+    },
+    (input, request, api, context) =>
+      listItems(request, api, context, spec, input.query as ItemsQuery & z.output<z.ZodObject<F>>),
+  );
+}
+
 /**
- * The users or workspaces of a succeeded snapshot: a JSON page with a continuation token, or the whole selection
- * streamed as CSV or NDJSON. Every answer is conditional (ETag, 304).
+ * The items of a succeeded snapshot: a JSON page with a continuation token, or the whole selection streamed as CSV
+ * or NDJSON. Every answer is conditional (ETag, 304).
  */
-export async function listItems(
+async function listItems<F extends z.ZodRawShape>(
   request: HttpRequest,
   api: ApiContext,
   context: InvocationContext,
-  source: ItemsSource,
-  query: ItemsQuery & Record<string, unknown>,
+  spec: ItemListSpec<F>,
+  query: ItemsQuery & z.output<z.ZodObject<F>>,
 ): Promise<HttpResponseInit> {
-  checkFields(query.fields, source.known);
+  checkFields(query.fields, spec.known);
   const format = chooseFormat(request, query.format, ["json", "csv", "ndjson"]);
   if (format !== "json" && (request.query.has("top") || query.continuationToken !== undefined)) {
     throw badRequest("NotApplicable", `top and continuationToken page JSON; format=${format} streams every item`);
   }
   if (query.bom !== undefined && format !== "csv") throw badRequest("NotApplicable", "bom applies to format=csv");
-  const { snapshot, position } = await pagedSnapshot(request, api, source.kind, query.continuationToken);
+  const columns = spec.columns(query);
+  const binding = tokenBinding(query);
+  const { snapshot, position } = await pagedSnapshot(request, api, spec, binding, query.continuationToken);
   const range: RowSetRange = {
     tenantId: api.tenantId,
     snapshotId: snapshot.id,
-    rowSet: source.kind,
+    rowSet: spec.rowSet,
     partitionBits: snapshot.partitionBits,
   };
   const key = {
-    route: source.kind,
+    route: spec.rowSet,
     snapshotIds: [snapshot.id],
     latest: request.params.snapshotId === "latest",
     variant: { ...query, format },
   };
   return conditional(request, key, async () => {
     if (format === "json") {
-      const items = readItemsAfter<Item>(api.rows, range, {
-        after: position,
-        columns: source.columns,
-        pageSize: query.top,
-      });
+      const items = readItemsAfter<Item>(api.rows, range, { after: position, columns, pageSize: query.top });
       const page = await takePage(items, query.top);
       return json({
         snapshotId: snapshot.id,
         items: page.items.map((item) => pickFields(item, query.fields)),
-        continuationToken: api.tokens.encode(source.kind, snapshot.id, page.next),
+        continuationToken: api.tokens.encode({ route: spec.rowSet, snapshot: snapshot.id, query: binding }, page.next),
       });
     }
-    const items = picked(readItemsAfter<Item>(api.rows, range, { columns: source.columns }), query.fields);
-    const options = { format, name: `${source.kind}-${snapshot.id}`, columns: query.fields ?? source.known };
+    const items = picked(readItemsAfter<Item>(api.rows, range, { columns }), query.fields);
+    const options = { format, name: `${spec.rowSet}-${snapshot.id}`, columns: query.fields ?? spec.known };
     return exportResponse(items, { ...options, bom: query.bom }, context);
   });
+}
+
+/** Parameters that page or package the answer, rather than choose its items or their shape. */
+const UNBOUND = new Set(["top", "continuationToken", "format", "bom"]);
+
+/** What a token is bound to: every parameter that chooses the items or their shape (the filters, `fields`). */
+function tokenBinding(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([name]) => !UNBOUND.has(name)));
 }
 
 /**
@@ -114,13 +152,14 @@ export async function listItems(
 async function pagedSnapshot(
   request: HttpRequest,
   api: ApiContext,
-  kind: SnapshotKind,
+  spec: { kind: string; rowSet: string },
+  binding: Record<string, unknown>,
   token: string | undefined,
 ): Promise<{ snapshot: SnapshotRecord; position: string | undefined }> {
   const named = request.params.snapshotId ?? "";
-  const id = named === "latest" && token !== undefined ? api.tokens.snapshotOf(kind, token) : named;
-  const snapshot = await succeededSnapshot(api, id, kind);
-  const position = api.tokens.decode(kind, snapshot.id, token);
+  const id = named === "latest" && token !== undefined ? api.tokens.snapshotOf(spec.rowSet, token) : named;
+  const snapshot = await succeededSnapshot(api, id, spec.kind);
+  const position = api.tokens.decode({ route: spec.rowSet, snapshot: snapshot.id, query: binding }, token);
   if (position !== undefined && !isItemPosition(position)) {
     throw badRequest("InvalidContinuationToken", "continuationToken is from an older version of this API");
   }

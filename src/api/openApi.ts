@@ -18,7 +18,7 @@ type Json = Record<string, unknown>;
 
 const ERRORS: Readonly<Record<number, string>> = {
   400: "bad input: an unknown parameter, a bad value or a foreign continuation token (the message lists what is allowed)",
-  404: "no such snapshot or workspace",
+  404: "no such snapshot or item",
   409: "the snapshot has not succeeded, or a sync of the kind is already running",
   500: "an unexpected failure; the message names the invocation to look up in the logs",
 };
@@ -45,7 +45,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[], version: str
     info: {
       title: "tenant-inventory",
       version,
-      description: "Point-in-time snapshots of a Microsoft 365 / Power BI tenant's users and workspaces.",
+      description: "Point-in-time snapshots of a Microsoft 365 / Power BI tenant, and what changed between them.",
     },
     servers: [{ url: "/api" }],
     paths,

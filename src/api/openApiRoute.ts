@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { appVersion } from "../common/version";
 import { json } from "./httpHandler";
 import { openApiDocument, type DocumentedRoute } from "./openApi";
 import { plainOperation, type PlainOperation } from "./operation";
 
-/** The version of the HTTP contract the document describes. */
-export const API_VERSION = "0.2.0";
+/** The version of the HTTP contract the document describes: the app's own. */
+export const API_VERSION = appVersion();
 
 /** GET /openapi.json, describing the routes `routes()` returns (read on each request: the list includes itself). */
 export function openApiOperation(routes: () => readonly DocumentedRoute[]): PlainOperation {

@@ -1,71 +1,34 @@
 import { z } from "zod";
+import { guidSetting, httpsUrlSetting, integerSetting, ncrontabSetting, optionalTextSetting } from "./settings";
 
-/** Artifact arrays Power BI's admin/groups `$expand` can add to a workspace. */
-export const WORKSPACE_ARTIFACTS = ["users", "reports", "dashboards", "datasets", "dataflows", "workbooks"] as const;
-export type WorkspaceArtifact = (typeof WORKSPACE_ARTIFACTS)[number];
-
-/** How workspaces are listed: Power BI's admin/groups parameters. */
-export interface AdminGroupsQuery {
-  /** Page size, 1..5000; required by the service. */
-  top: number;
-  expand: readonly WorkspaceArtifact[];
-  filter: string | undefined;
-}
-
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
-const httpsUrl = z
-  .url({ protocol: /^https$/, error: "must be an https:// URL" })
-  .transform((value) => value.replace(/\/+$/, ""));
-const ncrontab = z
-  .string()
-  .trim()
-  .refine((value) => value.split(/\s+/).length === 6, "must be an NCRONTAB expression with six fields");
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === "" ? undefined : value));
-
-/** Every app setting the product reads, with its default. The names are the public contract (PRODUCT.md). */
-const settingsSchema = z.object({
-  INVENTORY_TENANT_ID: guid.optional(),
-  INVENTORY_CLIENT_ID: guid.optional(),
-  KEY_VAULT_URL: httpsUrl.optional(),
+/**
+ * The app settings every deployment reads, with their defaults; each kind of snapshot adds its own (its schedule,
+ * its upstream options), and all are parsed together. The names are the public contract (PRODUCT.md).
+ */
+const baseSettings = {
+  INVENTORY_TENANT_ID: guidSetting.optional(),
+  INVENTORY_CLIENT_ID: guidSetting.optional(),
+  KEY_VAULT_URL: httpsUrlSetting.optional(),
   INVENTORY_CLIENT_SECRET_NAME: z.string().trim().min(1).default("inventory-client-secret"),
-  INVENTORY_CLIENT_CERTIFICATE_NAME: optionalText,
-  AZURE_AUTHORITY_HOST: httpsUrl.default("https://login.microsoftonline.com"),
-  GRAPH_ENDPOINT: httpsUrl.default("https://graph.microsoft.com"),
+  INVENTORY_CLIENT_CERTIFICATE_NAME: optionalTextSetting,
+  AZURE_AUTHORITY_HOST: httpsUrlSetting.default("https://login.microsoftonline.com"),
+  GRAPH_ENDPOINT: httpsUrlSetting.default("https://graph.microsoft.com"),
   GRAPH_SCOPE: z.string().trim().min(1).default("https://graph.microsoft.com/.default"),
-  GRAPH_USER_SELECT: optionalText,
-  POWERBI_ENDPOINT: httpsUrl.default("https://api.powerbi.com"),
+  POWERBI_ENDPOINT: httpsUrlSetting.default("https://api.powerbi.com"),
   POWERBI_SCOPE: z.string().trim().min(1).default("https://analysis.windows.net/powerbi/api/.default"),
-  POWERBI_GROUPS_TOP: z.coerce.number().int().min(1).max(5000).default(5000),
-  POWERBI_GROUPS_EXPAND: z
-    .string()
-    .default(WORKSPACE_ARTIFACTS.join(","))
-    .transform((value) =>
-      value
-        .split(",")
-        .map((part) => part.trim())
-        .filter((part) => part !== ""),
-    )
-    .pipe(z.array(z.enum(WORKSPACE_ARTIFACTS))),
-  POWERBI_GROUPS_FILTER: optionalText,
-  INVENTORY_STORAGE: optionalText,
-  AzureWebJobsStorage: optionalText,
+  INVENTORY_STORAGE: optionalTextSetting,
+  AzureWebJobsStorage: optionalTextSetting,
   INVENTORY_TABLE_ENDPOINT: httpsUrlOrLoopbackHttp().optional(),
-  USERS_SYNC_SCHEDULE: ncrontab.default("0 0 2 * * *"),
-  WORKSPACES_SYNC_SCHEDULE: ncrontab.default("0 30 2 * * *"),
-  INVENTORY_RESUME_SCHEDULE: ncrontab.default("0 * * * * *"),
-  INVENTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  INVENTORY_STALL_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(7 * 24 * 60)
-    .default(180),
+  INVENTORY_RESUME_SCHEDULE: ncrontabSetting("0 * * * * *"),
+  INVENTORY_RETENTION_DAYS: integerSetting(1, 3650, 30),
+  INVENTORY_STALL_MINUTES: integerSetting(5, 7 * 24 * 60, 180),
+  // Below Flex Consumption's default function timeout of 30 minutes (host.json), so a run saves its place in time.
+  INVENTORY_INVOCATION_MINUTES: integerSetting(1, 24 * 60, 25),
   INVENTORY_INVALID_ITEMS: z.enum(["fail", "skip"]).default("fail"),
-});
+};
+
+/** The settings a kind of snapshot adds: names and types, merged into the one schema the configuration is parsed with. */
+export type SettingsShape = Readonly<Record<string, z.ZodType>>;
 
 /** Table endpoints may be plain http only on loopback, which is where Azurite listens. */
 function httpsUrlOrLoopbackHttp() {
@@ -75,7 +38,7 @@ function httpsUrlOrLoopbackHttp() {
   }, "must be an https:// URL (http:// only on loopback)");
 }
 
-export type Settings = z.output<typeof settingsSchema>;
+type Settings = z.output<z.ZodObject<typeof baseSettings>>;
 
 export interface TenantConfig {
   readonly tenantId: string;
@@ -92,46 +55,43 @@ export interface StorageConfig {
   readonly tableEndpoint: string | undefined;
 }
 
+/** Where one upstream service is and the scope of its tokens. */
+export interface UpstreamEndpoint {
+  readonly endpoint: string;
+  readonly scope: string;
+}
+
 export interface Config {
   readonly tenant: TenantConfig | undefined;
-  readonly graph: { readonly endpoint: string; readonly scope: string; readonly userSelect: readonly string[] };
-  readonly powerBi: { readonly endpoint: string; readonly scope: string; readonly groups: AdminGroupsQuery };
+  readonly upstream: { readonly graph: UpstreamEndpoint; readonly powerbi: UpstreamEndpoint };
   readonly storage: StorageConfig;
-  /** `resume` continues paused runs and starts on-demand requests. */
-  readonly schedules: { readonly users: string; readonly workspaces: string; readonly resume: string };
+  /** Continues paused runs and starts on-demand requests. */
+  readonly resumeSchedule: string;
   readonly retentionDays: number;
   /** A paused or abandoned run that made no progress for this long is marked failed. */
   readonly stallMs: number;
+  /** How long one invocation may run: before that it saves its position and pauses, and the resume timer goes on. */
+  readonly invocationMs: number;
   readonly onInvalidItem: "fail" | "skip";
+  /** Every setting as parsed, the kinds' own included; each kind reads its own when it is configured. */
+  readonly settings: Readonly<Record<string, unknown>>;
 }
-
-/** The Graph user properties we snapshot by default (all list-safe; see API-FACTS.md). */
-export const DEFAULT_USER_SELECT = [
-  "id",
-  "displayName",
-  "userPrincipalName",
-  "mail",
-  "accountEnabled",
-  "userType",
-  "createdDateTime",
-  "department",
-  "jobTitle",
-  "companyName",
-  "officeLocation",
-  "usageLocation",
-  "assignedLicenses",
-  "onPremisesSyncEnabled",
-  "externalUserState",
-] as const;
 
 /** A setting is missing or malformed; the message names it. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Parses the environment once into a frozen config; throws ConfigError naming every bad setting. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = settingsSchema.safeParse(env);
+/**
+ * Parses the environment once, with the base settings and every kind's own (`kindSettings`), into a frozen config;
+ * throws ConfigError naming every bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, kindSettings: readonly SettingsShape[]): Config {
+  const names = kindSettings.flatMap((shape) => Object.keys(shape));
+  const clash = names.find((name, index) => name in baseSettings || names.indexOf(name) !== index);
+  if (clash !== undefined) throw new Error(`the setting ${clash} is declared twice`);
+  const schema = z.object(Object.assign({}, ...kindSettings, baseSettings) as typeof baseSettings);
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
@@ -139,29 +99,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const settings = parsed.data;
   return deepFreeze({
     tenant: tenantConfig(settings),
-    graph: {
-      endpoint: settings.GRAPH_ENDPOINT,
-      scope: settings.GRAPH_SCOPE,
-      userSelect: userSelect(settings.GRAPH_USER_SELECT),
-    },
-    powerBi: {
-      endpoint: settings.POWERBI_ENDPOINT,
-      scope: settings.POWERBI_SCOPE,
-      groups: {
-        top: settings.POWERBI_GROUPS_TOP,
-        expand: settings.POWERBI_GROUPS_EXPAND,
-        filter: settings.POWERBI_GROUPS_FILTER,
-      },
+    upstream: {
+      graph: { endpoint: settings.GRAPH_ENDPOINT, scope: settings.GRAPH_SCOPE },
+      powerbi: { endpoint: settings.POWERBI_ENDPOINT, scope: settings.POWERBI_SCOPE },
     },
     storage: storageConfig(settings),
-    schedules: {
-      users: settings.USERS_SYNC_SCHEDULE,
-      workspaces: settings.WORKSPACES_SYNC_SCHEDULE,
-      resume: settings.INVENTORY_RESUME_SCHEDULE,
-    },
+    resumeSchedule: settings.INVENTORY_RESUME_SCHEDULE,
     retentionDays: settings.INVENTORY_RETENTION_DAYS,
     stallMs: settings.INVENTORY_STALL_MINUTES * 60_000,
+    invocationMs: settings.INVENTORY_INVOCATION_MINUTES * 60_000,
     onInvalidItem: settings.INVENTORY_INVALID_ITEMS,
+    settings,
   });
 }
 
@@ -194,14 +142,6 @@ function storageConfig(settings: Settings): StorageConfig {
   return { connectionString, tableEndpoint: settings.INVENTORY_TABLE_ENDPOINT };
 }
 
-function userSelect(value: string | undefined): readonly string[] {
-  if (value === undefined) return DEFAULT_USER_SELECT;
-  const fields = value.split(",").map((field) => field.trim());
-  const bad = fields.find((field) => !/^[A-Za-z][A-Za-z0-9]*$/.test(field));
-  if (bad !== undefined) throw new ConfigError(`GRAPH_USER_SELECT: "${bad}" is not a property name`);
-  return fields.includes("id") ? fields : ["id", ...fields];
-}
-
 /** Loopback hosts are where local fakes live; only they get relaxed host checks. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -218,4 +158,14 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The configured tenant; syncing and serving need one. */
+export function requireTenant(config: Config): TenantConfig {
+  if (config.tenant === undefined) {
+    throw new ConfigError(
+      "INVENTORY_TENANT_ID: not set; set it (with INVENTORY_CLIENT_ID and KEY_VAULT_URL) to sync a tenant",
+    );
+  }
+  return config.tenant;
 }

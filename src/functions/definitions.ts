@@ -1,16 +1,14 @@
 import type { HttpHandler, HttpMethod, InvocationContext, Timer } from "@azure/functions";
-import type { Config } from "../config/config";
-import { lazyApiContext } from "../api/apiContext";
-import { diffSnapshotsOperation, diffSummaryOperation } from "../api/diff/diffApi";
+import { diffOperations } from "../api/diff/diffApi";
 import { healthOperation } from "../api/healthApi";
 import { apiHandler, plainHandler } from "../api/httpHandler";
 import type { AuthLevel } from "../api/openApi";
 import { openApiOperation } from "../api/openApiRoute";
 import type { Operation, OperationDoc, PlainOperation } from "../api/operation";
 import { getSnapshotOperation, listSnapshotsOperation } from "../api/snapshotsApi";
-import { listUsersOperation } from "../api/usersApi";
-import { getWorkspaceOperation, listWorkspacesOperation } from "../api/workspacesApi";
-import { requestSyncOperation } from "./syncRequest";
+import { requestSyncOperation } from "../api/syncRequestApi";
+import type { Inventory } from "../app/inventory";
+import { timerName } from "../kinds/kind";
 import { timerResume, timerSync } from "./timerSync";
 
 export type { AuthLevel };
@@ -24,6 +22,11 @@ export interface HttpFunction {
   handler: HttpHandler;
   /** What the OpenAPI document says about it; its schemas are the ones the handler validates with. */
   doc: OperationDoc;
+  /**
+   * A timer the local host runs right after a successful answer: an on-demand sync starts at once locally, while
+   * in Azure the resume timer's schedule starts it within a minute.
+   */
+  localFollowUp?: string;
 }
 
 export interface TimerFunction {
@@ -35,13 +38,17 @@ export interface TimerFunction {
 
 export type FunctionDefinition = HttpFunction | TimerFunction;
 
+/** The frequent timer that starts queued runs and continues paused ones. */
+export const RESUME_TIMER = "resumeSyncs";
+
 /**
- * Every function the app registers. Azure registration (src/index.ts) and the local host both read this list, so
- * what runs locally is what deploys. Data routes need a function key, starting a sync an admin key; only health and
- * the OpenAPI document are anonymous.
+ * Every function the app registers, derived from the inventory's kinds. Azure registration (src/index.ts) and the
+ * local host both read this list, so what runs locally is what deploys. Data routes need a function key, starting
+ * a sync an admin key; only health and the OpenAPI document are anonymous.
  */
-export function functionDefinitions(config: Config): FunctionDefinition[] {
-  const api = lazyApiContext(config);
+export function functionDefinitions(inventory: Inventory): FunctionDefinition[] {
+  const api = () => inventory.api();
+  const names = inventory.kinds.map((kind) => kind.name);
   const http = (
     name: string,
     route: string,
@@ -54,18 +61,19 @@ export function functionDefinitions(config: Config): FunctionDefinition[] {
     http(name, route, "function", operation, apiHandler(operation.handler, api));
   const anonymous = (name: string, route: string, operation: PlainOperation): HttpFunction =>
     http(name, route, "anonymous", operation, plainHandler(operation.handler));
+  const diff = diffOperations(names);
+  const sync = requestSyncOperation(names);
   const routes: HttpFunction[] = [
     anonymous("health", "health", healthOperation),
-    data("listSnapshots", "snapshots", listSnapshotsOperation),
-    data("getSnapshot", "snapshots/{snapshotId}", getSnapshotOperation),
-    data("listUsers", "snapshots/{snapshotId}/users", listUsersOperation),
-    data("listWorkspaces", "snapshots/{snapshotId}/workspaces", listWorkspacesOperation),
-    data("getWorkspace", "snapshots/{snapshotId}/workspaces/{workspaceId}", getWorkspaceOperation),
-    data("diffSnapshots", "snapshots/{snapshotId}/diff/{toSnapshotId}", diffSnapshotsOperation),
-    data("diffSummary", "snapshots/{snapshotId}/diff/{toSnapshotId}/summary", diffSummaryOperation),
-    http("requestSync", "sync/{kind}", "admin", requestSyncOperation, apiHandler(requestSyncOperation.handler, api), [
-      "POST",
-    ]),
+    data("listSnapshots", "snapshots", listSnapshotsOperation(names)),
+    data("getSnapshot", "snapshots/{snapshotId}", getSnapshotOperation(names)),
+    ...inventory.kinds.flatMap((kind) => kind.routes.map(({ name, route, operation }) => data(name, route, operation))),
+    data("diffSnapshots", "snapshots/{snapshotId}/diff/{toSnapshotId}", diff.diff),
+    data("diffSummary", "snapshots/{snapshotId}/diff/{toSnapshotId}/summary", diff.summary),
+    {
+      ...http("requestSync", "sync/{kind}", "admin", sync, apiHandler(sync.handler, api), ["POST"]),
+      localFollowUp: RESUME_TIMER,
+    },
   ];
   routes.push(
     anonymous(
@@ -76,13 +84,17 @@ export function functionDefinitions(config: Config): FunctionDefinition[] {
   );
   return [
     ...routes,
-    { trigger: "timer", name: "syncUsers", schedule: config.schedules.users, handler: timerSync("users", config) },
+    ...inventory.kinds.map((kind): TimerFunction => ({
+      trigger: "timer",
+      name: timerName(kind.name),
+      schedule: kind.schedule,
+      handler: timerSync(kind.name, (hooks) => inventory.sync(kind.name, hooks)),
+    })),
     {
       trigger: "timer",
-      name: "syncWorkspaces",
-      schedule: config.schedules.workspaces,
-      handler: timerSync("workspaces", config),
+      name: RESUME_TIMER,
+      schedule: inventory.config.resumeSchedule,
+      handler: timerResume(names, (kind, hooks) => inventory.resume(kind, hooks)),
     },
-    { trigger: "timer", name: "resumeSyncs", schedule: config.schedules.resume, handler: timerResume(config) },
   ];
 }

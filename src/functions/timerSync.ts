@@ -1,31 +1,25 @@
 import type { InvocationContext, Timer } from "@azure/functions";
-import type { Config } from "../config/config";
+import type { RunHooks, SyncOutcome } from "../app/inventory";
+import { safeMessage } from "../common/safeMessage";
 import { LeaseTakenError } from "../store/lease";
-import { SNAPSHOT_KINDS, type SnapshotKind } from "../store/snapshot";
-import { safeMessage } from "../sync/safeMessage";
-import { resumePausedSync, syncKind, type SyncOutcome } from "../sync/syncService";
 
-type Run = (
-  kind: SnapshotKind,
-  config: Config,
-  hooks: { log: (message: string) => void },
-) => Promise<SyncOutcome | undefined>;
+type Run = (hooks: RunHooks) => Promise<SyncOutcome | undefined>;
 
 /**
- * A timer handler that runs one sync (or, with `resumePausedSync`, continues a paused one). A failed sync fails the
- * invocation, so it shows in monitoring; a run of the same kind already in progress is not a failure.
+ * A timer handler that runs one sync (or continues one). A failed sync fails the invocation, so it shows in
+ * monitoring; a run of the same kind already in progress is not a failure.
  */
-export function timerSync(kind: SnapshotKind, config: Config, run: Run = syncKind) {
+export function timerSync(kind: string, run: Run) {
   return async (_timer: Timer, context: InvocationContext): Promise<void> => {
     let result: SyncOutcome | undefined;
     try {
-      result = await run(kind, config, { log: (message) => context.log(message) });
+      result = await run({ log: (message) => context.log(message) });
     } catch (error) {
       if (error instanceof LeaseTakenError) {
         context.log(`${kind} sync skipped: ${error.message}`);
         return;
       }
-      throw new Error(safeMessage(error), { cause: error });
+      throw new Error(`${kind} sync: ${safeMessage(error)}`, { cause: error });
     }
     if (result === undefined) return;
     context.log(JSON.stringify(result));
@@ -33,12 +27,26 @@ export function timerSync(kind: SnapshotKind, config: Config, run: Run = syncKin
   };
 }
 
-/** The frequent timer: for every kind, continues a paused run or starts a requested one. */
-export function timerResume(config: Config) {
-  const perKind = SNAPSHOT_KINDS.map((kind) => timerSync(kind, config, resumePausedSync));
+/**
+ * The frequent timer: for every kind, starts a queued run or continues a paused one. Every kind is tried whatever
+ * the others did; each failure is logged, and the invocation fails naming them all.
+ */
+export function timerResume(
+  kinds: readonly string[],
+  resume: (kind: string, hooks: RunHooks) => Promise<SyncOutcome | undefined>,
+) {
+  const perKind = kinds.map((kind) => [kind, timerSync(kind, (hooks) => resume(kind, hooks))] as const);
   return async (timer: Timer, context: InvocationContext): Promise<void> => {
-    const failures: unknown[] = [];
-    for (const resume of perKind) await resume(timer, context).catch((error: unknown) => failures.push(error));
-    if (failures.length > 0) throw failures[0];
+    const failures: string[] = [];
+    for (const [kind, handler] of perKind) {
+      try {
+        await handler(timer, context);
+      } catch (error) {
+        const message = safeMessage(error);
+        context.error(`Resuming ${kind} failed: ${message}`);
+        failures.push(message);
+      }
+    }
+    if (failures.length > 0) throw new Error(`${failures.length} resumed sync(s) failed: ${failures.join("; ")}`);
   };
 }

@@ -8,12 +8,12 @@ export interface InvalidItem {
   reason: string;
 }
 
-/** One page from an upstream list, as the sync consumes it. */
-export interface SourcePage<T> {
+/** One page from an upstream list, as the sync consumes it; `N` is where a list continues (a link, an offset). */
+export interface SourcePage<T, N = unknown> {
   items: T[];
   invalid: InvalidItem[];
   /** Where to continue after this page; undefined on the last page. */
-  next: unknown;
+  next: N | undefined;
   /** The service's count of all items, when it sends one. */
   total?: number;
 }

@@ -5,8 +5,11 @@
  * two snapshots be compared by a streaming merge.
  */
 
-/** Which family of rows; part of the partition key, so kinds and artifact types never share a partition. */
-export type RowSet = "users" | "workspaces" | "workspaceItems";
+/**
+ * Which family of rows of a snapshot (a kind declares its own: `users`, `workspaces`, `workspaceItems`, ...); part of
+ * the partition key, so families never share a partition. Letters only: the key layout relies on it.
+ */
+export type RowSet = string;
 
 /** FNV-1a: fast, stable across processes and versions, good enough spread for partitioning. */
 export function hash32(text: string): number {
@@ -64,6 +67,14 @@ export function itemKeys(
     partitionKey: partitionKey(tenantId, snapshotId, rowSet, bucket),
     rowKey: `${hex8(hash)}|${encodeKeyPart(id)}${suffix}`,
   };
+}
+
+/**
+ * Child rows continue their parent's row key with an array name and the element's place in it, so a parent and its
+ * children read back in one key range, in array order.
+ */
+export function childSuffix(array: string, index: number): string {
+  return `|${array}|${String(index).padStart(6, "0")}`;
 }
 
 /** Recovers the item id from a row key made by itemKeys (without suffix). */

@@ -59,6 +59,8 @@ export class RowWriter {
   constructor(
     private readonly table: TableClient,
     private readonly options: RowWriterOptions = DEFAULT_WRITER_OPTIONS,
+    /** Called before every transaction is sent; a writer whose owner lost its lease throws here and sends nothing. */
+    private readonly beforeSend: () => void = () => undefined,
   ) {}
 
   /** Queues rows; resolves when the writer has room for more (backpressure). */
@@ -108,6 +110,7 @@ export class RowWriter {
     this.buffered -= batch.rows.length;
     while (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
     this.throwIfFailed();
+    this.beforeSend();
     const actions = batch.rows.map((row): TransactionAction =>
       this.options.operation === "upsert" ? ["upsert", row, "Replace"] : ["delete", row],
     );

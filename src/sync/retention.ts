@@ -1,7 +1,7 @@
 import type { TableClient } from "@azure/data-tables";
 import type { ManifestStore, SnapshotRecord } from "../store/manifestStore";
-import type { SnapshotKind } from "../store/snapshot";
-import { deleteSnapshotRows } from "./sweep";
+import { UNFINISHED } from "../store/snapshot";
+import { deleteSnapshotRows } from "../store/deleteRows";
 
 /**
  * How long an expired snapshot stays retired (refused with 409, its rows intact) before its rows go. A read that
@@ -14,15 +14,15 @@ const RETIRED = "expired by retention";
 /**
  * Deletes the finished snapshots of a kind that started more than `retentionDays` ago, except the newest succeeded
  * one, in two steps: a succeeded snapshot is first retired (marked failed, so no new read is served), and its rows
- * and manifest go on a pass at least RETIRE_GRACE_MS later. Running snapshots (in progress, paused, queued) are never
- * touched. Another pass racing this one (ETag conflict, already deleted) is not an error: the next pass sees the
- * result. Returns the ids removed.
+ * and manifest go on a pass at least RETIRE_GRACE_MS later. Unfinished snapshots (queued, running, paused) are
+ * never touched. Another pass racing this one (ETag conflict, already deleted) is not an error: the next pass sees
+ * the result. Returns the ids removed.
  */
 export async function applyRetention(
   manifests: ManifestStore,
   rows: TableClient,
   tenantId: string,
-  kind: SnapshotKind,
+  kind: string,
   retentionDays: number,
   now: Date = new Date(),
   log: (message: string) => void = () => undefined,
@@ -31,7 +31,7 @@ export async function applyRetention(
   let newestSucceeded = true;
   const expired: SnapshotRecord[] = [];
   for await (const record of manifests.list({ kind })) {
-    if (record.status === "running") continue;
+    if (UNFINISHED.includes(record.status)) continue;
     if (record.status === "succeeded" && newestSucceeded) {
       newestSucceeded = false;
       continue;

@@ -16,6 +16,7 @@ import { jsonBodyPolicy, parsedJson } from "./policies/jsonBodyPolicy";
 import { retryPolicy, type RetryOptions } from "./policies/retryPolicy";
 import { timeoutPolicy } from "./policies/timeoutPolicy";
 import { UpstreamError, type UpstreamService } from "./upstreamError";
+import { bindRun, runOf, type UpstreamRun, type UpstreamStats } from "./upstreamRun";
 
 export interface UpstreamClientOptions {
   service: UpstreamService;
@@ -28,13 +29,26 @@ export interface UpstreamClientOptions {
   httpClient?: HttpClient;
 }
 
-/** GETs JSON from one upstream service through the shared pipeline. */
+/** One call: `path` is relative to the base URL, or an absolute next link the service gave us. */
+export interface UpstreamRequest {
+  method?: "GET" | "POST";
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+/** Calls one upstream service for JSON through the shared pipeline. */
 export interface UpstreamClient {
   readonly service: UpstreamService;
-  /** `pathOrUrl` is relative to the base URL, or an absolute next link the service gave us. */
+  /** GET `pathOrUrl` (relative to the base URL, or an absolute next link the service gave us). */
   getJson(pathOrUrl: string, query?: Record<string, string | undefined>): Promise<unknown>;
-  /** Calls sent, retries included; benchmarks compare these with the minimum. */
-  readonly stats: { requests: number; retries: number };
+  /** Any call; a POST is retried only where the service surely did not act on it (see retryPolicy). */
+  send(request: UpstreamRequest): Promise<unknown>;
+  /** The same client for one run: its calls count in `run.stats` and stop when `run.signal` aborts. */
+  forRun(run: UpstreamRun): UpstreamClient;
+  /** Calls sent through this view, retries included; benchmarks compare these with the minimum. */
+  readonly stats: UpstreamStats;
 }
 
 export const USER_AGENT = "tenant-inventory/0.1";
@@ -49,14 +63,17 @@ export const DEFAULT_RETRY: RetryOptions = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Builds the one HTTP seam: user agent, redirects, redacted logging, bounded retries, JSON parsing, bearer token. */
+/**
+ * Builds the one HTTP seam: user agent, redirects, redacted logging, bounded retries, JSON parsing, bearer token.
+ * Built once per process and service; each run uses a view of it (`forRun`).
+ */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const stats = { requests: 0, retries: 0 };
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
   const onRetry = retry.onRetry;
-  retry.onRetry = (info) => {
-    stats.retries++;
-    onRetry?.(info);
+  retry.onRetry = (info, request) => {
+    const run = runOf(request);
+    if (run !== undefined) run.stats.retries++;
+    onRetry?.(info, request);
   };
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: USER_AGENT }));
@@ -70,7 +87,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   pipeline.addPolicy({
     name: "inventoryCountRequests",
     sendRequest: (request, next) => {
-      stats.requests++;
+      const run = runOf(request);
+      if (run !== undefined) run.stats.requests++;
       return next(request);
     },
   });
@@ -79,35 +97,51 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
 
-  return {
-    service: options.service,
-    stats,
-    async getJson(pathOrUrl, query = {}) {
-      const url = new URL(/^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`);
-      // A next link is the service's to choose, but our bearer token must never travel to another host.
-      if (url.origin !== new URL(baseUrl).origin) {
-        throw new UpstreamError({
-          service: options.service,
-          status: undefined,
-          serviceCode: "ForeignLink",
-          requestId: undefined,
-          path: url.pathname,
-          detail: `refusing to send a token to ${url.origin}, which is not ${new URL(baseUrl).origin}`,
-        });
-      }
-      for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-      const request = createPipelineRequest({ url: url.toString(), method: "GET" });
-      request.headers.set("accept", "application/json");
-      let response: PipelineResponse;
-      try {
-        response = await pipeline.sendRequest(httpClient, request);
-      } catch (error) {
-        throw toUpstreamError(options.service, url.pathname, error);
-      }
-      if (response.status < 200 || response.status >= 300) throw errorFromResponse(options.service, url, response);
-      return parsedJson(response);
-    },
+  const origin = new URL(baseUrl).origin;
+
+  const send = async (call: UpstreamRequest, run: UpstreamRun): Promise<unknown> => {
+    const url = new URL(/^https?:\/\//.test(call.path) ? call.path : `${baseUrl}${call.path}`);
+    // A next link is the service's to choose, but our bearer token must never travel to another host.
+    if (url.origin !== origin) {
+      throw new UpstreamError({
+        service: options.service,
+        status: undefined,
+        serviceCode: "ForeignLink",
+        requestId: undefined,
+        path: url.pathname,
+        detail: `refusing to send a token to ${url.origin}, which is not ${origin}`,
+      });
+    }
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    const request = createPipelineRequest({
+      url: url.toString(),
+      method: call.method ?? "GET",
+      ...(run.signal === undefined ? {} : { abortSignal: run.signal }),
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+    });
+    request.headers.set("accept", "application/json");
+    if (call.body !== undefined) request.headers.set("content-type", "application/json");
+    bindRun(request, run);
+    let response: PipelineResponse;
+    try {
+      response = await pipeline.sendRequest(httpClient, request);
+    } catch (error) {
+      throw toUpstreamError(options.service, url.pathname, error);
+    }
+    if (response.status < 200 || response.status >= 300) throw errorFromResponse(options.service, url, response);
+    return parsedJson(response);
   };
+
+  const view = (run: UpstreamRun): UpstreamClient => ({
+    service: options.service,
+    stats: run.stats,
+    getJson: (path, query) => send({ path, ...(query === undefined ? {} : { query }) }, run),
+    send: (call) => send(call, run),
+    forRun: view,
+  });
+  return view({ stats: { requests: 0, retries: 0 } });
 }
 
 function toUpstreamError(service: UpstreamService, path: string, error: unknown): unknown {

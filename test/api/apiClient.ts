@@ -1,3 +1,4 @@
+import { inventoryFor } from "../../src/app/inventory";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import type { Config } from "../../src/config/config";
 import { functionDefinitions, type HttpFunction } from "../../src/functions/definitions";
@@ -27,7 +28,7 @@ export class ApiClient {
   readonly errors: string[] = [];
 
   constructor(config: Config) {
-    const http = functionDefinitions(config).filter((d): d is HttpFunction => d.trigger === "http");
+    const http = functionDefinitions(inventoryFor(config)).filter((d): d is HttpFunction => d.trigger === "http");
     this.routes = new Map(http.map((definition) => [definition.name, definition]));
   }
 

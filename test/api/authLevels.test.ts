@@ -1,7 +1,10 @@
-import { loadConfig } from "../../src/config/config";
+import { inventoryFor } from "../../src/app/inventory";
+import { loadAppConfig } from "../../src/kinds/registry";
 import { functionDefinitions, type HttpFunction } from "../../src/functions/definitions";
 
-const http = functionDefinitions(loadConfig({})).filter((d): d is HttpFunction => d.trigger === "http");
+const http = functionDefinitions(inventoryFor(loadAppConfig({}))).filter(
+  (d): d is HttpFunction => d.trigger === "http",
+);
 
 describe("auth levels", () => {
   it("gives every HTTP route exactly its intended level", () => {

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode } from "./apiClient";
 

@@ -1,11 +1,12 @@
+import { userSelectOf } from "../../src/kinds/users/usersKind";
 import { parse } from "csv-parse/sync";
-import { WORKSPACE_ARTIFACTS } from "../../src/config/config";
-import { WORKSPACE_FIELDS } from "../../src/api/fields";
+import { WORKSPACE_ARTIFACTS } from "../../src/sources/powerbi/adminGroups";
+import { WORKSPACE_FIELDS } from "../../src/kinds/workspaces/workspaceSchemas";
 import { functionDefinitions } from "../../src/functions/definitions";
 import { startLocalHost, type LocalHost } from "../../dev/local/localHost";
 import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind, inventoryFor } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, type Answer } from "./apiClient";
 
@@ -50,7 +51,7 @@ describe("CSV export", () => {
     const answer = await client.call("listUsers", { params: { snapshotId: "latest" }, query: { format: "csv" } });
     expect(answer.headers.get("content-type")).toBe("text/csv; charset=utf-8; header=present");
     expect(answer.headers.get("content-disposition")).toBe(`attachment; filename="users-${snapshotId}.csv"`);
-    const select = env.config.graph.userSelect;
+    const select = userSelectOf(env.config);
     expect(answer.text.startsWith(`${select.join(",")}\r\n`)).toBe(true);
     const records = csvRecords(answer);
     expect(records).toHaveLength(USERS);
@@ -114,7 +115,7 @@ describe("NDJSON export", () => {
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const select = env.config.graph.userSelect;
+    const select = userSelectOf(env.config);
     const expected = users.map((user) =>
       Object.fromEntries(select.map((field) => [field, (user as unknown as Record<string, unknown>)[field]])),
     );
@@ -141,7 +142,7 @@ describe("NDJSON export", () => {
 describe("exports over HTTP", () => {
   let host: LocalHost;
   beforeAll(async () => {
-    host = await startLocalHost(functionDefinitions(env.config), { port: 0, log: () => undefined });
+    host = await startLocalHost(functionDefinitions(inventoryFor(env.config)), { port: 0, log: () => undefined });
   });
   afterAll(() => host.close());
 

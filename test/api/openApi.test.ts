@@ -1,4 +1,5 @@
-import { loadConfig } from "../../src/config/config";
+import { inventoryFor } from "../../src/app/inventory";
+import { loadAppConfig } from "../../src/kinds/registry";
 import { functionDefinitions, type HttpFunction } from "../../src/functions/definitions";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode, errorMessage } from "./apiClient";
@@ -27,7 +28,7 @@ let routes: HttpFunction[];
 beforeAll(async () => {
   env = await startTestEnvironment({ users: 0, workspaces: 0 });
   client = new ApiClient(env.config);
-  routes = functionDefinitions(env.config).filter((d): d is HttpFunction => d.trigger === "http");
+  routes = functionDefinitions(inventoryFor(env.config)).filter((d): d is HttpFunction => d.trigger === "http");
   const answer = await client.call("openApi");
   expect(answer.status).toBe(200);
   document = answer.body as unknown as Document;
@@ -47,7 +48,7 @@ describe("OpenAPI document", () => {
     expect(documented.sort()).toEqual(registered.sort());
   });
 
-  it.each(functionDefinitions(loadConfig({})).flatMap((d) => (d.trigger === "http" ? [d.name] : [])))(
+  it.each(functionDefinitions(inventoryFor(loadAppConfig({}))).flatMap((d) => (d.trigger === "http" ? [d.name] : [])))(
     "documents %s with its path and query parameters and its auth level",
     (name) => {
       const route = routes.find((candidate) => candidate.name === name)!;

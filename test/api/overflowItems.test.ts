@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { CHUNK_CHARS, CHUNKS_PER_ROW } from "../../src/store/rowCodec";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient } from "./apiClient";
 

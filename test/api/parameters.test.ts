@@ -1,6 +1,6 @@
 import { HttpRequest } from "@azure/functions";
 import { chooseFormat, type Format } from "../../src/api/responseFormat";
-import { prefixSuccessor } from "../../src/api/usersFilter";
+import { prefixSuccessor } from "../../src/kinds/users/usersFilter";
 
 describe("prefix search bounds", () => {
   it.each([

@@ -1,3 +1,4 @@
+import { inventoryFor } from "../../src/app/inventory";
 import { InvocationContext, type Timer } from "@azure/functions";
 import { functionDefinitions, type TimerFunction } from "../../src/functions/definitions";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
@@ -16,7 +17,7 @@ afterAll(() => env.close());
 
 /** Fires the resume timer the way the host would on its schedule. */
 async function runResumeTimer(): Promise<void> {
-  const timer = functionDefinitions(env.config).find(
+  const timer = functionDefinitions(inventoryFor(env.config)).find(
     (d): d is TimerFunction => d.trigger === "timer" && d.name === "resumeSyncs",
   )!;
   const info: Timer = {
@@ -34,11 +35,11 @@ describe("POST /sync/{kind}", () => {
     const answer = await client.call("requestSync", { params: { kind: "users" } });
     expect(answer.status).toBe(202);
     queued = answer.body.snapshotId as string;
-    expect(answer.body).toEqual({ snapshotId: queued, kind: "users", status: "running" });
+    expect(answer.body).toEqual({ snapshotId: queued, kind: "users", status: "queued" });
     expect(queued).toMatch(/^\d{8}T\d{9}Z-users-[0-9a-f]{6}$/);
     expect(answer.headers.get("location")).toBe(`/api/snapshots/${queued}`);
     const manifest = await client.call("getSnapshot", { params: { snapshotId: queued } });
-    expect(manifest.body).toMatchObject({ id: queued, kind: "users", status: "running" });
+    expect(manifest.body).toMatchObject({ id: queued, kind: "users", status: "queued" });
     expect(manifest.headers.get("etag")).toBeNull();
   });
 

@@ -1,5 +1,6 @@
+import { userSelectOf } from "../../src/kinds/users/usersKind";
 import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode, errorMessage } from "./apiClient";
 
@@ -21,7 +22,7 @@ afterAll(() => env.close());
 /** A user as stored: the configured Graph properties, as the simulator served them. */
 function stored(user: SimulatedUser): Record<string, unknown> {
   const record = user as unknown as Record<string, unknown>;
-  return Object.fromEntries(env.config.graph.userSelect.map((field) => [field, record[field]]));
+  return Object.fromEntries(userSelectOf(env.config).map((field) => [field, record[field]]));
 }
 
 const startsWith = (value: string | null, prefix: string) => (value ?? "").toLowerCase().startsWith(prefix);

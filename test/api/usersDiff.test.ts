@@ -1,5 +1,6 @@
+import { userSelectOf } from "../../src/kinds/users/usersKind";
 import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
-import { requestSync, syncKind } from "../../src/sync/syncService";
+import { inventoryFor, syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode } from "./apiClient";
 
@@ -17,7 +18,7 @@ type Entry = Record<string, unknown> & { id: string };
 /** A user as stored: the configured Graph properties. */
 function stored(user: SimulatedUser): Record<string, unknown> {
   const record = user as unknown as Record<string, unknown>;
-  return Object.fromEntries(env.config.graph.userSelect.map((field) => [field, record[field]]));
+  return Object.fromEntries(userSelectOf(env.config).map((field) => [field, record[field]]));
 }
 
 beforeAll(async () => {
@@ -184,8 +185,11 @@ describe("users diff", () => {
       params: { snapshotId: older, toSnapshotId: workspaces.snapshotId },
     });
     expect([mixed.status, errorCode(mixed)]).toEqual([400, "WrongSnapshotKind"]);
-    const queued = await requestSync("users", env.config);
-    const running = await client.call("diffSnapshots", { params: { snapshotId: older, toSnapshotId: queued.id } });
+    const outcome = await inventoryFor(env.config).request("users");
+    if (!("queued" in outcome)) throw new Error("a users sync is already running");
+    const running = await client.call("diffSnapshots", {
+      params: { snapshotId: older, toSnapshotId: outcome.queued.id },
+    });
     expect([running.status, errorCode(running)]).toEqual([409, "SnapshotNotReady"]);
   });
 });

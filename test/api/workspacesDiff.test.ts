@@ -1,7 +1,7 @@
-import { WORKSPACE_ARTIFACTS } from "../../src/config/config";
+import { WORKSPACE_ARTIFACTS } from "../../src/sources/powerbi/adminGroups";
 import type { AdminGroup, GroupUser } from "../../dev/simulator/powerBiTypes";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient } from "./apiClient";
 

@@ -1,6 +1,6 @@
 import { CLIENT_CERTIFICATE_SECRET_NAME, CLIENT_SECRET_NAME } from "../../dev/simulator/simulatedTenant";
 import { createClientCertificatePem } from "../../dev/simulator/tls";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import { startTestEnvironment } from "../support/testEnvironment";
 
 describe("the app credential from Key Vault", () => {

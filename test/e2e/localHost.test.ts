@@ -1,3 +1,4 @@
+import { inventoryFor } from "../../src/app/inventory";
 import { functionDefinitions } from "../../src/functions/definitions";
 import { startLocalHost, type LocalHost } from "../../dev/local/localHost";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
@@ -8,7 +9,10 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   env = await startTestEnvironment({ users: 150, workspaces: 12 });
-  host = await startLocalHost(functionDefinitions(env.config), { port: 0, log: (line) => logs.push(line) });
+  host = await startLocalHost(functionDefinitions(inventoryFor(env.config)), {
+    port: 0,
+    log: (line) => logs.push(line),
+  });
 });
 afterAll(async () => {
   await host.close();

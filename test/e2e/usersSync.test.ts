@@ -1,25 +1,19 @@
-import { createApiContext, type ApiContext } from "../../src/api/apiContext";
-import type { ApiHandler } from "../../src/api/httpHandler";
-import { listUsers } from "../../src/api/usersApi";
-import { getSnapshot, listSnapshots } from "../../src/api/snapshotsApi";
 import { simulatedUser } from "../../dev/simulator/simulatedUser";
-import { syncKind } from "../../src/sync/syncService";
-import { callApi } from "../support/apiCalls";
+import { syncKind } from "../../src/app/inventory";
+import { userSelectOf } from "../../src/kinds/users/usersKind";
+import { apiCaller, type ApiCall } from "../support/apiCalls";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 const USERS = 2_345;
 
 let env: TestEnvironment;
-let api: ApiContext;
+let call: ApiCall;
 
 beforeAll(async () => {
   env = await startTestEnvironment({ users: USERS, seed: 7 });
-  api = await createApiContext(env.config);
+  call = apiCaller(env.config);
 });
 afterAll(() => env.close());
-
-const call = (handler: ApiHandler, params: Record<string, string>, query: Record<string, string> = {}) =>
-  callApi(api, handler, params, query);
 
 describe("users sync end to end", () => {
   let snapshotId: string;
@@ -37,7 +31,7 @@ describe("users sync end to end", () => {
     let pages = 0;
     do {
       const { status, body } = await call(
-        listUsers,
+        "listUsers",
         { snapshotId: "latest" },
         { top: "1000", ...(token === undefined ? {} : { continuationToken: token }) },
       );
@@ -52,7 +46,7 @@ describe("users sync end to end", () => {
     } while (token !== undefined);
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(served.size).toBe(USERS);
-    const select = env.config.graph.userSelect;
+    const select = userSelectOf(env.config);
     for (let index = 0; index < USERS; index++) {
       const user = simulatedUser(7, index) as unknown as Record<string, unknown>;
       const expected = Object.fromEntries(select.map((field) => [field, user[field]]));
@@ -61,14 +55,14 @@ describe("users sync end to end", () => {
   });
 
   it("lists and gets the snapshot manifest", async () => {
-    const list = await call(listSnapshots, {}, { kind: "users" });
+    const list = await call("listSnapshots", {}, { kind: "users" });
     expect((list.body.items as { id: string }[])[0]).toMatchObject({
       id: snapshotId,
       kind: "users",
       status: "succeeded",
       counts: { users: USERS },
     });
-    const one = await call(getSnapshot, { snapshotId });
+    const one = await call("getSnapshot", { snapshotId });
     expect(one.body).toMatchObject({ id: snapshotId, status: "succeeded" });
     expect(one.body.finishedAt).toEqual(expect.any(String));
     expect(one.body).not.toHaveProperty("position");
@@ -84,7 +78,7 @@ describe("users sync end to end", () => {
     [{ snapshotId: "../../etc" }, {}, 400, "InvalidSnapshotId"],
     [{ snapshotId: "20991231T000000000Z-users-000000" }, {}, 404, "SnapshotNotFound"],
   ])("answers %j %j with %i %s", async (params, query, status, code) => {
-    const response = await call(listUsers, params, query);
+    const response = await call("listUsers", params, query);
     expect(response.status).toBe(status);
     expect(response.body).toEqual({ error: { code, message: (response.body.error as { message: string }).message } });
     expect((response.body.error as { message: string }).message.length).toBeGreaterThan(10);

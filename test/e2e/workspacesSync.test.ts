@@ -1,14 +1,11 @@
-import { createApiContext, type ApiContext } from "../../src/api/apiContext";
-import { getSnapshot } from "../../src/api/snapshotsApi";
-import { getWorkspace, listWorkspaces } from "../../src/api/workspacesApi";
-import { WORKSPACE_ARTIFACTS } from "../../src/config/config";
+import { WORKSPACE_ARTIFACTS } from "../../src/sources/powerbi/adminGroups";
 import {
   BIG_REPORTS_WORKSPACE_INDEX,
   BIG_USERS_WORKSPACE_INDEX,
   simulatedWorkspace,
 } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
-import { callApi, readAllPages } from "../support/apiCalls";
+import { syncKind } from "../../src/app/inventory";
+import { apiCaller, readAllPages, type ApiCall } from "../support/apiCalls";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 const SEED = 11;
@@ -16,11 +13,11 @@ const WORKSPACES = 90;
 const TOP = 40;
 
 let env: TestEnvironment;
-let api: ApiContext;
+let api: ApiCall;
 
 beforeAll(async () => {
   env = await startTestEnvironment({ workspaces: WORKSPACES, seed: SEED }, { POWERBI_GROUPS_TOP: String(TOP) });
-  api = await createApiContext(env.config);
+  api = apiCaller(env.config);
 });
 afterAll(() => env.close());
 
@@ -42,13 +39,13 @@ function expectedCounts() {
 
 /** Asserts that a snapshot holds exactly the simulator's workspaces and artifacts. */
 async function expectExactly(snapshotId: string) {
-  const { items } = await readAllPages(api, listWorkspaces, { snapshotId }, 25);
+  const { items } = await readAllPages(api, "listWorkspaces", { snapshotId }, 25);
   const ids = items.map((item) => item.id as string);
   expect(new Set(ids).size).toBe(ids.length);
   expect(ids.length).toBe(WORKSPACES);
   for (let index = 0; index < WORKSPACES; index++) {
     const expected = expectedWorkspace(index);
-    const answer = await callApi(api, getWorkspace, { snapshotId, workspaceId: expected.id as string });
+    const answer = await api("getWorkspace", { snapshotId, workspaceId: expected.id as string });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(expected);
   }
@@ -67,12 +64,12 @@ describe("workspaces sync end to end", () => {
   });
 
   it("keeps a 5,000-user and a 2,000-report workspace whole", async () => {
-    const big = await callApi(api, getWorkspace, {
+    const big = await api("getWorkspace", {
       snapshotId: "latest",
       workspaceId: simulatedWorkspace(SEED, BIG_USERS_WORKSPACE_INDEX).id,
     });
     expect((big.body.users as unknown[]).length).toBe(5000);
-    const reports = await callApi(api, getWorkspace, {
+    const reports = await api("getWorkspace", {
       snapshotId: "latest",
       workspaceId: simulatedWorkspace(SEED, BIG_REPORTS_WORKSPACE_INDEX).id,
     });
@@ -86,23 +83,21 @@ describe("workspaces sync end to end", () => {
     env.tenant.budget.limit(1, 3392);
 
     const first = await syncKind("workspaces", env.config, { now });
-    expect(first.status).toBe("running");
+    expect(first.status).toBe("paused");
     expect(first.counts.workspaces).toBe(TOP);
     // The paused snapshot is not served; `latest` is still the previous succeeded one.
-    expect((await callApi(api, listWorkspaces, { snapshotId: first.snapshotId })).status).toBe(409);
-    expect((await callApi(api, getSnapshot, { snapshotId: "latest" }, { kind: "workspaces" })).body.id).toBe(
-      firstSnapshot,
-    );
+    expect((await api("listWorkspaces", { snapshotId: first.snapshotId })).status).toBe(409);
+    expect((await api("getSnapshot", { snapshotId: "latest" }, { kind: "workspaces" })).body.id).toBe(firstSnapshot);
 
     // Before Retry-After has passed, a run does not call Power BI at all.
     const early = await syncKind("workspaces", env.config, { now });
-    expect(early).toMatchObject({ snapshotId: first.snapshotId, status: "running" });
+    expect(early).toMatchObject({ snapshotId: first.snapshotId, status: "paused" });
     expect(env.tenant.calls.count("powerbi.groups")).toBe(2);
 
     clock += 3393_000;
     env.tenant.budget.limit(1, 3392);
     const second = await syncKind("workspaces", env.config, { now });
-    expect(second).toMatchObject({ snapshotId: first.snapshotId, status: "running" });
+    expect(second).toMatchObject({ snapshotId: first.snapshotId, status: "paused" });
     expect(second.counts.workspaces).toBe(2 * TOP);
 
     clock += 3393_000;
@@ -111,9 +106,7 @@ describe("workspaces sync end to end", () => {
     expect(third).toMatchObject({ snapshotId: first.snapshotId, status: "succeeded", counts: expectedCounts() });
     expect(env.tenant.calls.count("powerbi.groups", 200)).toBe(Math.ceil(WORKSPACES / TOP));
     await expectExactly(third.snapshotId);
-    expect((await callApi(api, getSnapshot, { snapshotId: "latest" }, { kind: "workspaces" })).body.id).toBe(
-      third.snapshotId,
-    );
+    expect((await api("getSnapshot", { snapshotId: "latest" }, { kind: "workspaces" })).body.id).toBe(third.snapshotId);
   });
 });
 
@@ -129,7 +122,7 @@ describe("workspaces sync over unstable paging", () => {
       expect(result.counts.workspaces).toBe(80);
       // 0-39, then 37-76 (three seen again), then 77-79: three calls, and no fourth for an empty page.
       expect(shifted.tenant.calls.count("powerbi.groups", 200)).toBe(3);
-      const { items } = await readAllPages(await createApiContext(shifted.config), listWorkspaces, {
+      const { items } = await readAllPages(apiCaller(shifted.config), "listWorkspaces", {
         snapshotId: result.snapshotId,
       });
       const ids = new Set(items.map((item) => item.id));
@@ -161,14 +154,14 @@ describe("a paused workspaces run that stalls", () => {
       let clock = Date.now();
       const now = () => new Date(clock);
       const paused = await syncKind("workspaces", stalled.config, { now });
-      expect(paused.status).toBe("running");
+      expect(paused.status).toBe("paused");
       clock += 61 * 60_000;
       stalled.tenant.budget.limit(100, 1);
       const fresh = await syncKind("workspaces", stalled.config, { now });
       expect(fresh.snapshotId).not.toBe(paused.snapshotId);
       expect(fresh.status).toBe("succeeded");
-      const stalledApi = await createApiContext(stalled.config);
-      const old = await callApi(stalledApi, getSnapshot, { snapshotId: paused.snapshotId });
+      const stalledApi = apiCaller(stalled.config);
+      const old = await stalledApi("getSnapshot", { snapshotId: paused.snapshotId });
       expect(old.body).toMatchObject({
         status: "failed",
         error: expect.stringContaining("abandoned: no progress since") as unknown,

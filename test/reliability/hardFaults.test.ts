@@ -1,7 +1,8 @@
 import type { Fault } from "../../dev/simulator/faultInjector";
-import { syncKind, type SyncHooks } from "../../src/sync/syncService";
+import { syncKind, type SyncHooks } from "../../src/app/inventory";
 import { DEFAULT_RETRY } from "../../src/upstream/upstreamClient";
-import { loadConfig, type Config } from "../../src/config/config";
+import type { Config } from "../../src/config/config";
+import { loadAppConfig } from "../../src/kinds/registry";
 import {
   expectedUsers,
   expectUsersServed,
@@ -35,7 +36,7 @@ afterEach(() => env.tenant.faults.clear());
 
 /** A configuration whose app credential is read from `secretName`: a cold credential cache, so the vault is read. */
 function configReading(secretName: string): Config {
-  return loadConfig({ ...env.settings, INVENTORY_CLIENT_SECRET_NAME: secretName });
+  return loadAppConfig({ ...env.settings, INVENTORY_CLIENT_SECRET_NAME: secretName });
 }
 
 /** The secrets of this tenant: the client secret, every access token issued so far, and `extra`. */

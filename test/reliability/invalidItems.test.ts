@@ -1,6 +1,6 @@
-import { loadConfig } from "../../src/config/config";
+import { loadAppConfig } from "../../src/kinds/registry";
 import { simulatedUser } from "../../dev/simulator/simulatedUser";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import {
   expectedUsers,
   expectUsersServed,
@@ -44,7 +44,7 @@ function breakTwoUsers(): void {
 describe("malformed upstream items are counted in the manifest; INVENTORY_INVALID_ITEMS decides the run", () => {
   it("skip: the run succeeds without them, and counts.invalid says how many were left out", async () => {
     breakTwoUsers();
-    const config = loadConfig({ ...env.settings, INVENTORY_INVALID_ITEMS: "skip" });
+    const config = loadAppConfig({ ...env.settings, INVENTORY_INVALID_ITEMS: "skip" });
     const logs: string[] = [];
     const result = await syncKind("users", config, { ...fastUpstream(), log: (line) => logs.push(line) });
     expect(result).toMatchObject({ status: "succeeded", counts: { users: USERS - 2, invalid: 2 } });
@@ -73,7 +73,7 @@ describe("malformed upstream items are counted in the manifest; INVENTORY_INVALI
         return page;
       },
     });
-    const config = loadConfig({ ...env.settings, INVENTORY_INVALID_ITEMS: "skip" });
+    const config = loadAppConfig({ ...env.settings, INVENTORY_INVALID_ITEMS: "skip" });
     const result = await syncKind("workspaces", config, fastUpstream());
     expect(result).toMatchObject({ status: "succeeded", counts: { workspaces: 4, invalid: 1 } });
   });

@@ -5,7 +5,7 @@ import { encodeItem } from "../../src/store/rowCodec";
 import { itemKeys } from "../../src/store/rowKeys";
 import { LeaseTakenError } from "../../src/store/lease";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import {
   fastUpstream,
   guardUnhandledRejections,
@@ -100,7 +100,7 @@ describe("a process killed mid-run", () => {
     const clock = testClock();
     env.tenant.budget.limit(1, 3392);
     const paused = await syncKind("workspaces", env.config, { now: clock.now, ...fastUpstream() });
-    expect(paused).toMatchObject({ status: "running", counts: { workspaces: 2 } });
+    expect(paused).toMatchObject({ status: "paused", counts: { workspaces: 2 } });
     // What a process killed while writing page 2 leaves behind: workspace 2's own row, none of its artifacts.
     const record = (await manifests.get(paused.snapshotId))!;
     const workspace = simulatedWorkspace(SEED, 2);

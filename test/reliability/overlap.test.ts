@@ -1,6 +1,5 @@
 import { Lease, LeaseTakenError } from "../../src/store/lease";
-import { SyncAlreadyRunningError } from "../../src/sync/queueSync";
-import { requestSync, resumePausedSync, syncKind } from "../../src/sync/syncService";
+import { inventoryFor, syncKind } from "../../src/app/inventory";
 import {
   guardUnhandledRejections,
   manifestsOf,
@@ -62,18 +61,22 @@ describe("overlapping runs of one kind: exactly one writes", () => {
     holdFirstPage();
     const timer = syncKind("users", env.config);
     const runningId = await untilRunning();
-    const request = await requestSync("users", env.config).catch((error: unknown) => error);
-    expect(request).toBeInstanceOf(SyncAlreadyRunningError);
-    expect((request as SyncAlreadyRunningError).snapshotId).toBe(runningId);
+    const request = await inventoryFor(env.config).request("users");
+    expect(request).toEqual({ alreadyRunning: runningId });
     await expect(timer).resolves.toMatchObject({ snapshotId: runningId, status: "succeeded" });
     expect(await usersManifests()).toHaveLength(before + 1);
   });
 
   it("an on-demand request, then the resume timer and a scheduled run at once: one runs the queued snapshot", async () => {
     const before = (await usersManifests()).length;
-    const queued = await requestSync("users", env.config);
+    const outcome = await inventoryFor(env.config).request("users");
+    if (!("queued" in outcome)) throw new Error("a users sync is already running");
+    const queued = outcome.queued;
     holdFirstPage();
-    const outcomes = await Promise.allSettled([resumePausedSync("users", env.config), syncKind("users", env.config)]);
+    const outcomes = await Promise.allSettled([
+      inventoryFor(env.config).resume("users"),
+      syncKind("users", env.config),
+    ]);
     const results = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
     const refusals = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
     expect(results).toHaveLength(1);

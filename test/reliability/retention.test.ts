@@ -1,5 +1,5 @@
 import { applyRetention, RETIRE_GRACE_MS } from "../../src/sync/retention";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import {
   fastUpstream,
   guardUnhandledRejections,
@@ -59,7 +59,7 @@ describe("retention", () => {
     expect((await users("failed")).status).toBe("failed");
     env.tenant.budget.limit(1, 3392);
     const paused = await syncKind("workspaces", env.config, { now: clock.now, ...fastUpstream() });
-    expect(paused.status).toBe("running");
+    expect(paused.status).toBe("paused");
     ids.paused = paused.snapshotId;
     const page = await call(USERS_ROUTE, { snapshotId: ids.old1! }, { top: "100" });
     expect(page.status).toBe(200);
@@ -123,7 +123,7 @@ describe("retention", () => {
     expect(await rowsOf("fresh")).toBe(USERS);
     expect(await readAllItems(call, USERS_ROUTE, { snapshotId: "latest" })).toHaveLength(USERS);
     const paused = await call(SNAPSHOT_ROUTE, { snapshotId: ids.paused! });
-    expect(paused.body).toMatchObject({ status: "running" });
+    expect(paused.body).toMatchObject({ status: "paused" });
     expect(await rowsOf("paused")).toBeGreaterThan(0);
   });
 });

@@ -1,11 +1,11 @@
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { InvocationContext, type Timer } from "@azure/functions";
 import { format } from "node:util";
-import { loadConfig } from "../../src/config/config";
+import { loadAppConfig } from "../../src/kinds/registry";
 import { functionDefinitions, type TimerFunction } from "../../src/functions/definitions";
 import { startLocalHost } from "../../dev/local/localHost";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind, inventoryFor } from "../../src/app/inventory";
 import {
   fastUpstream,
   guardUnhandledRejections,
@@ -83,7 +83,9 @@ describe("secret hygiene with the most verbose logging", () => {
   const wrong = "abc8Q~this-is-a-wrong-secret-of-forty-chars";
 
   it("runs a full sync of every kind through the timers, and failing ones too", async () => {
-    const timers = functionDefinitions(env.config).filter((d): d is TimerFunction => d.trigger === "timer");
+    const timers = functionDefinitions(inventoryFor(env.config)).filter(
+      (d): d is TimerFunction => d.trigger === "timer",
+    );
     const timer: Timer = {
       isPastDue: false,
       schedule: { adjustForDST: false },
@@ -97,7 +99,7 @@ describe("secret hygiene with the most verbose logging", () => {
     env.tenant.setSecret("wrong-secret", wrong);
     const refused = await syncKind(
       "users",
-      loadConfig({ ...env.settings, INVENTORY_CLIENT_SECRET_NAME: "wrong-secret" }),
+      loadAppConfig({ ...env.settings, INVENTORY_CLIENT_SECRET_NAME: "wrong-secret" }),
       {
         log: (line) => lines.push(line),
       },
@@ -128,7 +130,10 @@ describe("secret hygiene with the most verbose logging", () => {
       await record(WORKSPACE_ROUTE, { snapshotId: latest.id, workspaceId: simulatedWorkspace(SEED, index).id }, {});
     }
     await record(USERS_ROUTE, { snapshotId: "latest" }, { continuationToken: "forged" });
-    const host = await startLocalHost(functionDefinitions(env.config), { port: 0, log: (line) => lines.push(line) });
+    const host = await startLocalHost(functionDefinitions(inventoryFor(env.config)), {
+      port: 0,
+      log: (line) => lines.push(line),
+    });
     try {
       for (const definition of httpFunctions(env.config)) {
         const path = definition.route.replace("{snapshotId}", latest.id).replace(/\{\w+\??\}/g, "x");

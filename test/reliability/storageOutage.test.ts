@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startAzurite, type Azurite } from "../../dev/local/azurite";
 import { LeaseTakenError } from "../../src/store/lease";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import {
   fastUpstream,
   guardUnhandledRejections,

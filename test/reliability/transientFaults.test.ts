@@ -1,6 +1,6 @@
 import type { Fault } from "../../dev/simulator/faultInjector";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind } from "../../src/sync/syncService";
+import { syncKind } from "../../src/app/inventory";
 import { DEFAULT_RETRY } from "../../src/upstream/upstreamClient";
 import {
   expectedUsers,

@@ -1,11 +1,11 @@
+import { userSelectOf } from "../../src/kinds/users/usersKind";
 import { odata } from "@azure/data-tables";
 import type { Config } from "../../src/config/config";
 import { ManifestStore, type SnapshotRecord } from "../../src/store/manifestStore";
 import { readRows, snapshotFilter } from "../../src/store/rowReader";
 import { getInventoryTables, type InventoryTables } from "../../src/store/tables";
-import type { SnapshotKind } from "../../src/store/snapshot";
 import { simulatedUser } from "../../dev/simulator/simulatedUser";
-import type { SyncHooks } from "../../src/sync/syncService";
+import type { SyncHooks } from "../../src/app/inventory";
 import { readAllItems, type RouteCaller } from "./routes";
 
 export const USERS_ROUTE = "snapshots/{snapshotId}/users";
@@ -66,7 +66,7 @@ export async function rowCount(tables: InventoryTables, tenantId: string, snapsh
 }
 
 /** Every manifest of a kind, newest first. */
-export async function manifestsOfKind(store: ManifestStore, kind: SnapshotKind): Promise<SnapshotRecord[]> {
+export async function manifestsOfKind(store: ManifestStore, kind: string): Promise<SnapshotRecord[]> {
   const records: SnapshotRecord[] = [];
   for await (const record of store.list({ kind })) records.push(record);
   return records;
@@ -90,7 +90,7 @@ export function expectedUsers(config: Config, seed: number, count: number): Map<
   const users = new Map<string, Record<string, unknown>>();
   for (let index = 0; index < count; index++) {
     const user = simulatedUser(seed, index) as unknown as Record<string, unknown>;
-    users.set(user.id as string, Object.fromEntries(config.graph.userSelect.map((field) => [field, user[field]])));
+    users.set(user.id as string, Object.fromEntries(userSelectOf(config).map((field) => [field, user[field]])));
   }
   return users;
 }

@@ -1,3 +1,4 @@
+import { inventoryFor } from "../../src/app/inventory";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import type { Config } from "../../src/config/config";
 import { functionDefinitions, type HttpFunction } from "../../src/functions/definitions";
@@ -18,7 +19,9 @@ export type RouteCaller = (
 
 /** The registered HTTP functions of a configuration, as the host sees them. */
 export function httpFunctions(config: Config): HttpFunction[] {
-  return functionDefinitions(config).filter((definition): definition is HttpFunction => definition.trigger === "http");
+  return functionDefinitions(inventoryFor(config)).filter(
+    (definition): definition is HttpFunction => definition.trigger === "http",
+  );
 }
 
 /**

@@ -1,10 +1,9 @@
-import { loadConfig } from "../../src/config/config";
-import type { SnapshotKind } from "../../src/store/snapshot";
-import { safeMessage } from "../../src/sync/safeMessage";
-import { syncKind, type SyncOutcome } from "../../src/sync/syncService";
+import { loadAppConfig } from "../../src/kinds/registry";
+import { safeMessage } from "../../src/common/safeMessage";
+import { syncKind, type SyncOutcome } from "../../src/app/inventory";
 
 /** What the soak test asks of this long-lived host process, one message at a time. */
-export type SoakRequest = { type: "sync"; kind: SnapshotKind; nowMs: number } | { type: "measure" };
+export type SoakRequest = { type: "sync"; kind: string; nowMs: number } | { type: "measure" };
 
 export type SoakReply =
   | { type: "sync"; outcome?: SyncOutcome; error?: string }
@@ -15,7 +14,7 @@ export type SoakReply =
  * A long-lived process that runs syncs the way the Functions host does (same code, same caches) on the test's clock,
  * and reports its settled memory. Started by test/reliability/soak.test.ts with --expose-gc.
  */
-const config = loadConfig(process.env);
+const config = loadAppConfig(process.env);
 const send = (reply: SoakReply) => process.send?.(reply);
 const gc = (globalThis as { gc?: () => void }).gc;
 

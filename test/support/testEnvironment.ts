@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { loadConfig, type Config } from "../../src/config/config";
+import type { Config } from "../../src/config/config";
+import { loadAppConfig } from "../../src/kinds/registry";
 import {
   startSimulatedTenant,
   type SimulatedTenant,
@@ -35,5 +36,5 @@ export async function startTestEnvironment(
   const settings = { ...tenant.settings(), INVENTORY_STORAGE: storage, ...extraSettings };
   process.env.IDENTITY_ENDPOINT = settings.IDENTITY_ENDPOINT;
   process.env.IDENTITY_HEADER = settings.IDENTITY_HEADER;
-  return { tenant, settings, config: loadConfig(settings), close: () => tenant.close() };
+  return { tenant, settings, config: loadAppConfig(settings), close: () => tenant.close() };
 }

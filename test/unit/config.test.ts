@@ -1,4 +1,7 @@
-import { ConfigError, DEFAULT_USER_SELECT, loadConfig } from "../../src/config/config";
+import { ConfigError } from "../../src/config/config";
+import { DEFAULT_USER_SELECT, userSelectOf } from "../../src/kinds/users/usersKind";
+import { groupsQueryOf } from "../../src/kinds/workspaces/workspacesKind";
+import { loadAppConfig as loadConfig } from "../../src/kinds/registry";
 
 const tenant = {
   INVENTORY_TENANT_ID: "11111111-2222-3333-4444-555555555555",
@@ -10,24 +13,25 @@ describe("loadConfig", () => {
   it("applies the documented defaults", () => {
     const config = loadConfig({});
     expect(config.tenant).toBeUndefined();
-    expect(config.graph).toEqual({
+    expect(config.upstream.graph).toEqual({
       endpoint: "https://graph.microsoft.com",
       scope: "https://graph.microsoft.com/.default",
-      userSelect: DEFAULT_USER_SELECT,
     });
-    expect(config.powerBi.endpoint).toBe("https://api.powerbi.com");
+    expect(userSelectOf(config)).toEqual(DEFAULT_USER_SELECT);
+    expect(config.upstream.powerbi.endpoint).toBe("https://api.powerbi.com");
     expect(config.storage).toEqual({ connectionString: "UseDevelopmentStorage=true", tableEndpoint: undefined });
-    expect(config.schedules).toEqual({
-      users: "0 0 2 * * *",
-      workspaces: "0 30 2 * * *",
-      resume: "0 * * * * *",
-    });
-    expect(config.powerBi.groups).toEqual({
+    expect([config.settings.USERS_SYNC_SCHEDULE, config.settings.WORKSPACES_SYNC_SCHEDULE]).toEqual([
+      "0 0 2 * * *",
+      "0 30 2 * * *",
+    ]);
+    expect(config.resumeSchedule).toBe("0 * * * * *");
+    expect(groupsQueryOf(config)).toEqual({
       top: 5000,
       expand: ["users", "reports", "dashboards", "datasets", "dataflows", "workbooks"],
       filter: undefined,
     });
     expect(config.retentionDays).toBe(30);
+    expect(config.invocationMs).toBe(25 * 60_000);
     expect(config.onInvalidItem).toBe("fail");
   });
 
@@ -46,7 +50,7 @@ describe("loadConfig", () => {
   it("is frozen", () => {
     const config = loadConfig(tenant);
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.graph.userSelect)).toBe(true);
+    expect(Object.isFrozen(userSelectOf(config))).toBe(true);
   });
 
   it("prefers INVENTORY_STORAGE over AzureWebJobsStorage", () => {
@@ -65,7 +69,19 @@ describe("loadConfig", () => {
     ],
     [{ INVENTORY_RETENTION_DAYS: "0" }, "INVENTORY_RETENTION_DAYS"],
     [{ INVENTORY_RETENTION_DAYS: "thirty" }, "INVENTORY_RETENTION_DAYS"],
-    [{ USERS_SYNC_SCHEDULE: "0 2 * * *" }, "USERS_SYNC_SCHEDULE: must be an NCRONTAB expression with six fields"],
+    [
+      { USERS_SYNC_SCHEDULE: "0 2 * * *" },
+      'USERS_SYNC_SCHEDULE: not a valid NCRONTAB schedule: "0 2 * * *" has 5 fields',
+    ],
+    // Six fields, but not a schedule the host can run: refused when the configuration loads, naming the setting.
+    [
+      { WORKSPACES_SYNC_SCHEDULE: "0 61 2 * * *" },
+      'WORKSPACES_SYNC_SCHEDULE: not a valid NCRONTAB schedule: minute "61"',
+    ],
+    [{ INVENTORY_RESUME_SCHEDULE: "0 */0 * * * *" }, "INVENTORY_RESUME_SCHEDULE: not a valid NCRONTAB schedule"],
+    [{ INVENTORY_INVOCATION_MINUTES: "0" }, "INVENTORY_INVOCATION_MINUTES"],
+    [{ POWERBI_GROUPS_TOP: "5001" }, "POWERBI_GROUPS_TOP"],
+    [{ POWERBI_GROUPS_EXPAND: "users,reprots" }, "POWERBI_GROUPS_EXPAND.1: each must be one of users, reports"],
     [{ GRAPH_ENDPOINT: "graph.microsoft.com" }, "GRAPH_ENDPOINT"],
     [{ GRAPH_USER_SELECT: "id,display Name" }, 'GRAPH_USER_SELECT: "display Name" is not a property name'],
     [
@@ -85,10 +101,6 @@ describe("loadConfig", () => {
   });
 
   it("always selects id", () => {
-    expect(loadConfig({ GRAPH_USER_SELECT: "displayName, mail" }).graph.userSelect).toEqual([
-      "id",
-      "displayName",
-      "mail",
-    ]);
+    expect(userSelectOf(loadConfig({ GRAPH_USER_SELECT: "displayName, mail" }))).toEqual(["id", "displayName", "mail"]);
   });
 });

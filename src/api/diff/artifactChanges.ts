@@ -1,31 +1,21 @@
-import type { WorkspaceArtifact } from "../../config/config";
 import type { ArtifactChanges } from "../schemas";
 import { fieldChanges } from "./valueChanges";
 
 type Item = Record<string, unknown>;
 
-/** What identifies an element of each array, as Power BI names it (dataflows have objectId, workbooks only a name). */
-const IDENTITY: Readonly<Record<WorkspaceArtifact, readonly string[]>> = {
-  users: ["identifier", "graphId"],
-  reports: ["id"],
-  dashboards: ["id"],
-  datasets: ["id"],
-  dataflows: ["objectId"],
-  workbooks: ["name", "datasetId"],
-};
-
 /**
- * How one artifact array of a workspace changed: elements matched by identity; a matched element whose other
- * properties differ (a user who became Admin) is `changed`. Memory is the two arrays of one workspace.
+ * How one array of an item changed: elements matched by identity (the first of `identity`'s properties that is a
+ * non-empty string); a matched element whose other properties differ (a user who became Admin) is `changed`.
+ * Memory is the two arrays of one item.
  */
 export function artifactChanges(
-  artifact: WorkspaceArtifact,
+  identity: readonly string[],
   older: readonly unknown[],
   newer: readonly unknown[],
 ): ArtifactChanges | undefined {
-  const remaining = keyed(artifact, older);
+  const remaining = keyed(identity, older);
   const changes: ArtifactChanges = { added: [], removed: [], changed: [] };
-  for (const [key, item] of keyed(artifact, newer)) {
+  for (const [key, item] of keyed(identity, newer)) {
     const before = remaining.get(key);
     remaining.delete(key);
     if (before === undefined) {
@@ -41,12 +31,12 @@ export function artifactChanges(
 }
 
 /** Elements by identity; an identity seen again gets `#2`, `#3`..., so duplicates pair up in order. */
-function keyed(artifact: WorkspaceArtifact, items: readonly unknown[]): Map<string, Item> {
+function keyed(identity: readonly string[], items: readonly unknown[]): Map<string, Item> {
   const byKey = new Map<string, Item>();
   const seen = new Map<string, number>();
   for (const element of items) {
     const item = (typeof element === "object" && element !== null ? element : { value: element }) as Item;
-    const base = identity(artifact, item);
+    const base = identityOf(identity, item);
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     byKey.set(count === 1 ? base : `${base}#${count}`, item);
@@ -54,8 +44,8 @@ function keyed(artifact: WorkspaceArtifact, items: readonly unknown[]): Map<stri
   return byKey;
 }
 
-function identity(artifact: WorkspaceArtifact, item: Item): string {
-  for (const name of IDENTITY[artifact]) {
+function identityOf(identity: readonly string[], item: Item): string {
+  for (const name of identity) {
     const value = item[name];
     if (typeof value === "string" && value !== "") return value;
   }

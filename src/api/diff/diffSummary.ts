@@ -1,4 +1,3 @@
-import { WORKSPACE_ARTIFACTS } from "../../config/config";
 import type { DiffSummary } from "../schemas";
 import type { DiffSides, DiffStep } from "./snapshotDiff";
 
@@ -14,10 +13,8 @@ export async function summarize(sides: DiffSides, steps: AsyncIterable<DiffStep>
     unchanged: 0,
     fields: {},
   };
-  const artifacts =
-    sides.kind === "workspaces"
-      ? Object.fromEntries(WORKSPACE_ARTIFACTS.map((name) => [name, { added: 0, removed: 0, changed: 0 }]))
-      : undefined;
+  const arrays = Object.keys(sides.declaration.children?.arrays ?? {});
+  const artifacts = Object.fromEntries(arrays.map((name) => [name, { added: 0, removed: 0, changed: 0 }]));
   for await (const { entry } of steps) {
     if (entry === undefined) {
       summary.unchanged++;
@@ -27,12 +24,12 @@ export async function summarize(sides: DiffSides, steps: AsyncIterable<DiffStep>
     if (entry.change !== "changed") continue;
     for (const field of entry.fields) summary.fields[field] = (summary.fields[field] ?? 0) + 1;
     for (const [name, changes] of Object.entries(entry.artifacts ?? {})) {
-      const counts = artifacts?.[name];
+      const counts = artifacts[name];
       if (counts === undefined) continue;
       counts.added += changes.added.length;
       counts.removed += changes.removed.length;
       counts.changed += changes.changed.length;
     }
   }
-  return artifacts === undefined ? summary : { ...summary, artifacts };
+  return arrays.length === 0 ? summary : { ...summary, artifacts };
 }

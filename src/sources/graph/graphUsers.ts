@@ -29,7 +29,7 @@ export async function* listGraphUsers(
   client: UpstreamClient,
   select: readonly string[],
   from?: string,
-): AsyncGenerator<SourcePage<GraphUser>> {
+): AsyncGenerator<SourcePage<GraphUser, string>> {
   let link: string | undefined = from;
   let first = from === undefined;
   while (first || link !== undefined) {

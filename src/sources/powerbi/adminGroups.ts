@@ -1,7 +1,18 @@
 import { z } from "zod";
-import type { AdminGroupsQuery } from "../../config/config";
 import type { UpstreamClient } from "../../upstream/upstreamClient";
 import { parseListPage, validateItems, type SourcePage } from "../sourcePage";
+
+/** Artifact arrays Power BI's admin/groups `$expand` can add to a workspace. */
+export const WORKSPACE_ARTIFACTS = ["users", "reports", "dashboards", "datasets", "dataflows", "workbooks"] as const;
+export type WorkspaceArtifact = (typeof WORKSPACE_ARTIFACTS)[number];
+
+/** How workspaces are listed: Power BI's admin/groups parameters. */
+export interface AdminGroupsQuery {
+  /** Page size, 1..5000; required by the service. */
+  top: number;
+  expand: readonly WorkspaceArtifact[];
+  filter: string | undefined;
+}
 
 const artifact = (key: string) => z.looseObject({ [key]: z.string().min(1) });
 
@@ -39,7 +50,7 @@ export async function* listAdminGroups(
   client: UpstreamClient,
   query: AdminGroupsQuery,
   fromSkip = 0,
-): AsyncGenerator<SourcePage<AdminGroup>> {
+): AsyncGenerator<SourcePage<AdminGroup, number>> {
   let skip = fromSkip;
   for (;;) {
     const body = await client.getJson(PATH, {

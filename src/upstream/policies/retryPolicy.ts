@@ -1,4 +1,10 @@
-import { isRestError, type PipelinePolicy, type PipelineResponse } from "@azure/core-rest-pipeline";
+import {
+  isRestError,
+  RestError,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import { UpstreamError, type UpstreamService } from "../upstreamError";
 
 export interface RetryOptions {
@@ -12,30 +18,38 @@ export interface RetryOptions {
   /** Injectable so tests run on fake time. */
   sleep: (ms: number) => Promise<void>;
   /** Told about every retry, so syncs can count and report them. */
-  onRetry?: (info: { status: number | undefined; delayMs: number; attempt: number }) => void;
+  onRetry?: (info: { status: number | undefined; delayMs: number; attempt: number }, request: PipelineRequest) => void;
 }
 
 export const retryPolicyName = "inventoryRetryPolicy";
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * What a POST may be retried on: a 429 is a refusal before any work. A 5xx, a timeout or a dropped connection may
+ * come after the service acted (a scan submitted), so a blind retry could act twice; the caller decides instead.
+ */
+const RETRYABLE_POST_STATUS = new Set([429]);
 
 /**
  * Bounded retries honouring Retry-After (429/503) and backing off exponentially on 408/5xx, network errors and
- * unparseable bodies. Unlike core's retry policies its sleep is injectable, and an over-long Retry-After becomes an
- * error the caller can resume from instead of a sleep that outlives the invocation.
+ * unparseable bodies (for GETs; see RETRYABLE_POST_STATUS). Unlike core's retry policies its sleep is injectable,
+ * and an over-long Retry-After becomes an error the caller can resume from instead of a sleep that outlives the
+ * invocation.
  */
 export function retryPolicy(service: UpstreamService, options: RetryOptions): PipelinePolicy {
   return {
     name: retryPolicyName,
     async sendRequest(request, next) {
+      const idempotent = request.method === "GET";
+      const retryable = idempotent ? RETRYABLE_STATUS : RETRYABLE_POST_STATUS;
       for (let attempt = 0; ; attempt++) {
         let response: PipelineResponse | undefined;
         let failure: unknown;
         try {
           response = await next(request);
-          if (!RETRYABLE_STATUS.has(response.status)) return response;
+          if (!retryable.has(response.status)) return response;
         } catch (error) {
-          if (!isRetryableError(error)) throw error;
+          if (!idempotent || !isRetryableError(error)) throw error;
           failure = error;
         }
         const retryAfterMs = response === undefined ? undefined : parseRetryAfter(response);
@@ -55,11 +69,31 @@ export function retryPolicy(service: UpstreamService, options: RetryOptions): Pi
           throw failure;
         }
         const delayMs = retryAfterMs ?? backoff(attempt, options);
-        options.onRetry?.({ status: response?.status, delayMs, attempt: attempt + 1 });
-        await options.sleep(delayMs);
+        options.onRetry?.({ status: response?.status, delayMs, attempt: attempt + 1 }, request);
+        await sleepUnlessAborted(options.sleep, delayMs, request.abortSignal);
       }
     },
   };
+}
+
+/** A run that must stop (its lease was lost) does not sit out a backoff first. */
+async function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: PipelineRequest["abortSignal"],
+): Promise<void> {
+  if (signal === undefined) return sleep(ms);
+  let stop: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    stop = resolve;
+    signal.addEventListener("abort", stop, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+  if (signal.aborted) throw new RestError("the run stopped during a retry wait", { code: "REQUEST_ABORTED" });
 }
 
 function isRetryableError(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
-import { booleanParam } from "./query";
+import { booleanParam } from "../../api/query";
 
 /** AdminGroup types and states as Power BI documents them. */
 export const WORKSPACE_TYPES = ["Workspace", "PersonalGroup", "Personal", "Group"] as const;

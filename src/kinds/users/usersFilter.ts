@@ -1,6 +1,6 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
-import { booleanParam } from "./query";
+import { booleanParam } from "../../api/query";
 
 /** Graph's user types. */
 export const USER_TYPES = ["Member", "Guest"] as const;
