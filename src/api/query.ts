@@ -1,7 +1,7 @@
 import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
 import { badRequest } from "./apiError";
-import { describeIssue } from "../sources/sourcePage";
+import { describeIssue } from "../common/describeIssue";
 
 /** Parameters every route accepts: `code` carries the function key in Azure. */
 const ALWAYS_ALLOWED = ["code"];

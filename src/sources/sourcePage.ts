@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { describeIssue } from "../common/describeIssue";
 import { UpstreamError, type UpstreamService } from "../upstream/upstreamError";
 
 /** An upstream item that failed validation: counted and reported, never stored. */
@@ -16,14 +17,6 @@ export interface SourcePage<T, N = unknown> {
   next: N | undefined;
   /** The service's count of all items, when it sends one. */
   total?: number;
-}
-
-/** Formats a zod error's first issue as "path: message" without echoing values. */
-export function describeIssue(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  const issue = issues[0];
-  if (issue === undefined) return "invalid";
-  const path = issue.path.map(String).join(".");
-  return path === "" ? issue.message : `${path}: ${issue.message}`;
 }
 
 /** Parses a list page's envelope; a page that is not a list is an UpstreamError, since the service sent it. */
