@@ -1,4 +1,4 @@
-import { inventoryFor } from "../../src/app/inventory";
+import { inventoryFor, type Inventory } from "../../src/app/inventory";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import type { Config } from "../../src/config/config";
 import { functionDefinitions, type HttpFunction } from "../../src/functions/definitions";
@@ -27,8 +27,10 @@ export class ApiClient {
   readonly routes: Map<string, HttpFunction>;
   readonly errors: string[] = [];
 
-  constructor(config: Config) {
-    const http = functionDefinitions(inventoryFor(config)).filter((d): d is HttpFunction => d.trigger === "http");
+  /** A configuration's functions, as the process's inventory for it registers them, or an inventory's own. */
+  constructor(app: Config | Inventory) {
+    const inventory = "sync" in app ? app : inventoryFor(app);
+    const http = functionDefinitions(inventory).filter((d): d is HttpFunction => d.trigger === "http");
     this.routes = new Map(http.map((definition) => [definition.name, definition]));
   }
 
