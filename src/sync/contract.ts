@@ -40,12 +40,12 @@ export interface RunContext<P> {
   readonly signal: AbortSignal;
   /** Queues rows; they are durable at the next checkpoint. Resolves when the writer has room (backpressure). */
   write(rows: Iterable<StoredRow>): Promise<void>;
-  /**
-   * Makes every written row durable and saves `position` and `counts`, so a later invocation continues from here.
-   * Then, past the invocation's time limit, throws DeadlineReachedError, which pauses the run right there.
-   */
+  /** Makes every written row durable and saves `position` and `counts`, so a later invocation continues from here. */
   checkpoint(position: P, counts: Counts): Promise<void>;
-  /** Throws DeadlineReachedError past the invocation's time limit (for runs that cannot checkpoint). */
+  /**
+   * Throws DeadlineReachedError when the invocation must stop (its time limit, or the host stopping), which pauses
+   * the run at its last checkpoint. A run calls it before each step it means to take.
+   */
   checkDeadline(): void;
   progress(progress: { pages: number; items: number }): void;
   now(): Date;

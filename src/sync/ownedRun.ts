@@ -110,7 +110,6 @@ export class OwnedRun<P> {
           checkpoints: this.record.checkpoints + 1,
           progressAt: this.now().toISOString(),
         });
-        this.checkDeadline();
       },
       checkDeadline: () => this.checkDeadline(),
       progress: ({ pages, items }) =>

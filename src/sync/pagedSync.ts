@@ -104,9 +104,9 @@ async function copyPages<T, N>(source: PagedSource<T, N>, context: RunContext<Pa
     position.pages++;
     position.done = position.next === undefined;
     if (source.resumable) await context.checkpoint({ ...position }, counts);
-    else context.checkDeadline();
     context.progress({ pages: position.pages, items });
     if (position.done) break;
+    context.checkDeadline();
   }
   return counts;
 }
