@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
-import { syncKind } from "../../src/app/inventory";
+import { createInventory, inventoryFor, syncKind } from "../../src/app/inventory";
+import { getInventoryTables } from "../../src/store/tables";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { ApiClient, errorCode } from "./apiClient";
 
@@ -90,5 +91,86 @@ describe("continuation tokens", () => {
     expect(next.body.snapshotId).toBe(usersA);
     const { items } = await client.allPages("listUsers", { snapshotId: "latest" }, { top: "7" });
     expect(new Set(items.map((item) => item.id)).size).toBe(62);
+  });
+
+  it("bind the filters and fields of the first page: other ones are a 400, another top is fine", async () => {
+    const query = { userType: "Member", fields: "id,displayName" };
+    const token = await tokenOf("listUsers", { snapshotId: usersA }, query);
+    const again = (extra: Record<string, string>) =>
+      client.call("listUsers", { params: { snapshotId: usersA }, query: { ...extra, continuationToken: token } });
+    expect((await again({ ...query, top: "3" })).status).toBe(200);
+    for (const other of [
+      { ...query, userType: "Guest" },
+      { fields: "id,displayName" },
+      { ...query, fields: "id" },
+      { ...query, search: "a" },
+    ]) {
+      const answer = await again(other);
+      expect([JSON.stringify(other), answer.status, errorCode(answer)]).toEqual([
+        JSON.stringify(other),
+        400,
+        "InvalidContinuationToken",
+      ]);
+    }
+  });
+
+  it("are signed with a random secret the deployment keeps in storage, not with anything public", async () => {
+    const tables = await getInventoryTables(env.config.storage);
+    const { value } = await tables.snapshots.getEntity<{ value: string }>("~deployment", "continuation-token-key");
+    expect(Buffer.from(value, "base64")).toHaveLength(32);
+    const row = { partitionKey: "~deployment", rowKey: "continuation-token-key", value };
+    // Another instance of the same deployment reads the same secret, so its tokens work there too.
+    const token = await tokenOf("listUsers", { snapshotId: usersA });
+    const other = new ApiClient(createInventory(env.config));
+    expect(
+      (await other.call("listUsers", { params: { snapshotId: usersA }, query: { continuationToken: token } })).status,
+    ).toBe(200);
+    // A deployment with another secret refuses them, though tenant, route and snapshot are the same.
+    await tables.snapshots.updateEntity({ ...row, value: Buffer.alloc(32, 7).toString("base64") }, "Replace");
+    try {
+      const elsewhere = new ApiClient(createInventory(env.config));
+      const answer = await elsewhere.call("listUsers", {
+        params: { snapshotId: usersA },
+        query: { continuationToken: token },
+      });
+      expect([answer.status, errorCode(answer)]).toEqual([400, "InvalidContinuationToken"]);
+    } finally {
+      await tables.snapshots.updateEntity(row, "Replace");
+    }
+  });
+
+  it("answer a genuinely signed token whose position is garbage with 400, never a 5xx", async () => {
+    const { tokens } = await inventoryFor(env.config).api();
+    const garbage = ["not a position", "{", "eyJuZXh0UGFydGl0aW9uS2V5IjoxfQ", "0000000000000-x", ""];
+    const cases: [
+      string,
+      Record<string, string>,
+      { route: string; snapshot: string; query: Record<string, unknown> },
+    ][] = [
+      ["listSnapshots", {}, { route: "snapshots", snapshot: "", query: { kind: undefined } }],
+      ["listSnapshots", {}, { route: "snapshots", snapshot: "", query: { kind: "users" } }],
+      ["listUsers", { snapshotId: usersA }, { route: "users", snapshot: usersA, query: {} }],
+      [
+        "diffSnapshots",
+        { snapshotId: usersA, toSnapshotId: usersB },
+        { route: "diff", snapshot: `${usersA} ${usersB}`, query: {} },
+      ],
+    ];
+    for (const [name, params, scope] of cases) {
+      for (const position of garbage) {
+        const continuationToken = tokens.encode(scope, position);
+        if (continuationToken === null) throw new Error("a position always makes a token");
+        const query: Record<string, string> = { continuationToken };
+        if (scope.query.kind !== undefined) query.kind = String(scope.query.kind);
+        const answer = await client.call(name, { params, query });
+        expect([name, position, answer.status, errorCode(answer)]).toEqual([
+          name,
+          position,
+          400,
+          "InvalidContinuationToken",
+        ]);
+      }
+    }
+    expect(client.errors).toEqual([]);
   });
 });
