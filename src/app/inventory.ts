@@ -94,6 +94,7 @@ export function createInventory(config: Config, options: InventoryOptions = {}):
     const tenant = requireTenant(config);
     const now = hooks.now ?? (() => new Date());
     return {
+      ...hooks,
       tenantId: tenant.tenantId,
       tables: await getInventoryTables(config.storage),
       stallMs: config.stallMs,
@@ -101,7 +102,6 @@ export function createInventory(config: Config, options: InventoryOptions = {}):
       retentionDays: config.retentionDays,
       deadline: hooks.deadline ?? new Date(now().getTime() + config.invocationMs),
       signal: shutdown.signal,
-      ...hooks,
     };
   };
 

@@ -161,7 +161,7 @@ describe("continuation tokens", () => {
         const continuationToken = tokens.encode(scope, position);
         if (continuationToken === null) throw new Error("a position always makes a token");
         const query: Record<string, string> = { continuationToken };
-        if (scope.query.kind !== undefined) query.kind = String(scope.query.kind);
+        if (scope.query.kind !== undefined) query.kind = scope.query.kind;
         const answer = await client.call(name, { params, query });
         expect([name, position, answer.status, errorCode(answer)]).toEqual([
           name,
