@@ -145,7 +145,7 @@ describe("continuation tokens", () => {
     const cases: [
       string,
       Record<string, string>,
-      { route: string; snapshot: string; query: Record<string, unknown> },
+      { route: string; snapshot: string; query: Record<string, string | undefined> },
     ][] = [
       ["listSnapshots", {}, { route: "snapshots", snapshot: "", query: { kind: undefined } }],
       ["listSnapshots", {}, { route: "snapshots", snapshot: "", query: { kind: "users" } }],
