@@ -8,7 +8,13 @@ import { describeIssue } from "../../common/describeIssue";
 const BASE = "/v1.0/myorg/admin/workspaces";
 
 /** What a scan may include, as getInfo's query flags name it. */
-export const SCAN_OPTIONS = ["lineage", "datasourceDetails", "getArtifactUsers", "datasetSchema", "datasetExpressions"] as const;
+export const SCAN_OPTIONS = [
+  "lineage",
+  "datasourceDetails",
+  "getArtifactUsers",
+  "datasetSchema",
+  "datasetExpressions",
+] as const;
 export type ScanOption = (typeof SCAN_OPTIONS)[number];
 
 /** Workspaces per getInfo call, the service's maximum. */
@@ -78,7 +84,10 @@ export async function submitScan(
 }
 
 /** Where a scan stands. */
-export async function scanStatus(client: UpstreamClient, scanId: string): Promise<{ status: ScanStatus; error?: unknown }> {
+export async function scanStatus(
+  client: UpstreamClient,
+  scanId: string,
+): Promise<{ status: ScanStatus; error?: unknown }> {
   const path = `${BASE}/scanStatus/${encodeURIComponent(scanId)}`;
   return payload(scanSchema, await client.getJson(path), path, "a scan status");
 }
