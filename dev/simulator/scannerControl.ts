@@ -45,9 +45,9 @@ export interface ScannerControl {
   /** The ids admin/workspaces/modified would list now (with its casing quirk), for an already valid query. */
   expectedListedIds(query?: ModifiedQuery): string[];
   /** The WorkspaceInfo a scan made now would hold for the workspace at `index` (edits applied); undefined if removed. */
-  expectedWorkspaceInfo(index: number, options: ScanOptions): WorkspaceInfo | undefined;
+  expectedWorkspaceInfo(index: number, options: Partial<ScanOptions>): WorkspaceInfo | undefined;
   /** The result a scan of these ids (any case; unknown ones skipped) made now would give. */
-  expectedResult(workspaceIds: readonly string[], options: ScanOptions): WorkspaceInfoResponse;
+  expectedResult(workspaceIds: readonly string[], options: Partial<ScanOptions>): WorkspaceInfoResponse;
   /** The lineage edges (see workspaceLineageEdges) of the workspaces `query` lists now, scanned with lineage. */
   expectedLineageEdges(query?: ModifiedQuery): LineageEdge[];
   /** The downstream or upstream closure of an id over {@link expectedLineageEdges}. */

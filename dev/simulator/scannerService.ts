@@ -16,25 +16,18 @@ import {
   type ModifiedQuery,
   type ScannerTenantView,
 } from "./scannerModified";
-import type {
-  DatasourceInstance,
-  ScanError,
-  ScanOptions,
-  ScanStatus,
-  WorkspaceInfo,
-  WorkspaceInfoResponse,
+import {
+  scanOptions,
+  type DatasourceInstance,
+  type ScanError,
+  type ScanOptions,
+  type ScanStatus,
+  type WorkspaceInfo,
+  type WorkspaceInfoResponse,
 } from "./scannerTypes";
 import { scannedWorkspace } from "./scannerWorkspace";
 import { workspaceSummary } from "./simulatedWorkspace";
 import type { TenantEdits } from "./tenantEdits";
-
-const NO_FLAGS: ScanOptions = {
-  lineage: false,
-  datasourceDetails: false,
-  datasetSchema: false,
-  datasetExpressions: false,
-  getArtifactUsers: false,
-};
 
 /** One workspace of a scan as the tenant had it when the scan was requested. */
 interface ScanEntry {
@@ -130,17 +123,17 @@ export class ScannerService implements ScannerControl {
     return listedWorkspaceIndices(this.view(), query).map((index) => listedWorkspaceId(this.seed, index));
   }
 
-  expectedWorkspaceInfo(index: number, options: ScanOptions): WorkspaceInfo | undefined {
+  expectedWorkspaceInfo(index: number, options: Partial<ScanOptions>): WorkspaceInfo | undefined {
     const entry = this.entryOf(index);
     return entry === undefined ? undefined : this.infoOf(entry, options).info;
   }
 
-  expectedResult(workspaceIds: readonly string[], options: ScanOptions): WorkspaceInfoResponse {
-    return this.resultOf(this.entriesOf(workspaceIds), options);
+  expectedResult(workspaceIds: readonly string[], options: Partial<ScanOptions>): WorkspaceInfoResponse {
+    return this.resultOf(this.entriesOf(workspaceIds), scanOptions(options));
   }
 
   expectedLineageEdges(query: ModifiedQuery = {}): LineageEdge[] {
-    const options: ScanOptions = { ...NO_FLAGS, lineage: true };
+    const options = scanOptions({ lineage: true });
     const edges = new Map<string, LineageEdge>();
     for (const index of listedWorkspaceIndices(this.view(), query)) {
       const entry = this.entryOf(index);
@@ -201,7 +194,7 @@ export class ScannerService implements ScannerControl {
     };
   }
 
-  private infoOf(entry: ScanEntry, options: ScanOptions): ReturnType<typeof scannedWorkspace> {
+  private infoOf(entry: ScanEntry, options: Partial<ScanOptions>): ReturnType<typeof scannedWorkspace> {
     const scanned = scannedWorkspace(this.seed, entry.index, options, entry.version);
     return { ...scanned, info: this.edits.changedWorkspace(entry.index, scanned.info, entry.changes) };
   }

@@ -18,6 +18,17 @@ export const SCAN_FLAGS = [
   "getArtifactUsers",
 ] as const satisfies readonly (keyof ScanOptions)[];
 
+/** The options with every flag not given false (what the service assumes for a flag left out of the query). */
+export function scanOptions(flags: Partial<ScanOptions> = {}): ScanOptions {
+  return {
+    lineage: flags.lineage ?? false,
+    datasourceDetails: flags.datasourceDetails ?? false,
+    datasetSchema: flags.datasetSchema ?? false,
+    datasetExpressions: flags.datasetExpressions ?? false,
+    getArtifactUsers: flags.getArtifactUsers ?? false,
+  };
+}
+
 /** Every flag on: what the bench scans with. */
 export const FULL_SCAN: ScanOptions = {
   lineage: true,

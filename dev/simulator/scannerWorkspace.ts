@@ -5,7 +5,7 @@ import { scanDatasets } from "./scannerDatasets";
 import { scanFabricItems } from "./scannerFabricItems";
 import { workspacePlan } from "./scannerPlan";
 import { scanDashboards, scanReports } from "./scannerReports";
-import type { DatasourceInstance, ScanOptions, WorkspaceInfo } from "./scannerTypes";
+import { scanOptions, type DatasourceInstance, type ScanOptions, type WorkspaceInfo } from "./scannerTypes";
 import { expandedWorkspace } from "./simulatedWorkspace";
 import { editedWorkspaceName } from "./workspaceVersion";
 
@@ -21,10 +21,16 @@ const USERS = new Set(["users"] as const);
 
 /**
  * The workspace at `index` as the scanner describes it after `version` touches; a pure function of
- * (seed, index, version, options). Id, name, description, type, state and capacity are admin/groups' (capacity ids
+ * (seed, index, version, flags; a flag left out is false). Id, name, description, type, state and capacity are admin/groups' (capacity ids
  * lower-case here); its items are the scanner's own, and with getArtifactUsers its users are admin/groups' members.
  */
-export function scannedWorkspace(seed: number, index: number, options: ScanOptions, version = 0): ScannedWorkspace {
+export function scannedWorkspace(
+  seed: number,
+  index: number,
+  flags: Partial<ScanOptions>,
+  version = 0,
+): ScannedWorkspace {
+  const options = scanOptions(flags);
   const base = expandedWorkspace(seed, index, NO_ARRAYS);
   const id = base.id as string;
   const context: BuildContext = {
@@ -71,6 +77,11 @@ export function scannedWorkspace(seed: number, index: number, options: ScanOptio
 }
 
 /** Just the WorkspaceInfo of {@link scannedWorkspace}: what a scan result holds for the workspace at `index`. */
-export function scannerWorkspaceInfo(seed: number, index: number, options: ScanOptions, version = 0): WorkspaceInfo {
-  return scannedWorkspace(seed, index, options, version).info;
+export function scannerWorkspaceInfo(
+  seed: number,
+  index: number,
+  flags: Partial<ScanOptions>,
+  version = 0,
+): WorkspaceInfo {
+  return scannedWorkspace(seed, index, flags, version).info;
 }
