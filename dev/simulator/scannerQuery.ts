@@ -5,7 +5,7 @@ import { SCAN_FLAGS, type ScanOptions } from "./scannerTypes";
 /** A GUID in any case, as the service accepts workspace and scan ids. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO 8601 in UTC (`Z`), with up to seven fractional digits as the service writes them. */
-const UTC_INSTANT = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(?:\.(\d{1,7}))?Z$/;
+const UTC_INSTANT = /^(\d{4}-\d\d-\d\dT\d\d:\d\d)(:\d\d)?(?:\.(\d{1,7}))?Z$/;
 export const MAX_WORKSPACES_PER_SCAN = 100;
 
 function flag(query: URLSearchParams, name: string): boolean | string {
@@ -38,8 +38,8 @@ export function parseScanOptions(query: URLSearchParams): ScanOptions | string {
 export function parseUtcInstant(text: string): number | undefined {
   const match = UTC_INSTANT.exec(text);
   if (match === null) return undefined;
-  const fraction = (match[2] ?? "").padEnd(3, "0").slice(0, 3);
-  const epoch = Date.parse(`${match[1]}.${fraction}Z`);
+  const fraction = (match[3] ?? "").padEnd(3, "0").slice(0, 3);
+  const epoch = Date.parse(`${match[1]}${match[2] ?? ":00"}.${fraction}Z`);
   return Number.isNaN(epoch) ? undefined : epoch;
 }
 
