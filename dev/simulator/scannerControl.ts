@@ -31,6 +31,7 @@ export interface ScannerControl {
   failNext(count?: number, error?: ScanError): void;
   /** Every scan made so far expires now: its status and result answer 404, as after 24 hours. */
   expireResults(): void;
+  /** The budget of one call in the current window (a window of `settings.windowMs`, counted from `startedAt`). */
   budget(call: ScannerCall): BudgetState;
   /** Refills every budget now. */
   resetBudgets(): void;

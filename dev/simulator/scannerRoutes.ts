@@ -8,6 +8,9 @@ import { GUID, parseGetInfoBody, parseModifiedQuery, parseScanOptions } from "./
 import type { ScanRequest, ScanStatus } from "./scannerTypes";
 import { requestOrigin, type TenantContext } from "./tenantContext";
 
+// Error codes: 400 InvalidRequest (bad query, body or scan id, and a result asked for before Succeeded), 404
+// PowerBIEntityNotFound (unknown or expired scan), 429 TooManyRequests (with Retry-After for a spent budget, without
+// for the 16-scan limit). The service does not document its codes for these cases; these are our best reading.
 const BASE = "/v1.0/myorg/admin/workspaces";
 
 /** The service writes scan times with seven fractional digits: 2020-06-15T16:46:28.0487687Z. */
@@ -52,7 +55,10 @@ export function scannerModifiedRoute(context: TenantContext, request: SimRequest
   return jsonReply(200, ids, headers());
 }
 
-/** `POST admin/workspaces/getInfo`: starts a scan of 1..100 workspaces; 202 with the scan's id. */
+/**
+ * `POST admin/workspaces/getInfo`: starts a scan of 1..100 workspaces; 202 with the scan's id. Ids match in any case;
+ * unknown and removed ones are simply absent from the result; workspaces in state Deleted are still described.
+ */
 export function scannerGetInfoRoute(context: TenantContext, request: SimRequest): Reply {
   const refused = admit(context, request, "POST", "getInfo");
   if (refused !== undefined) return refused;
