@@ -31,7 +31,8 @@ export function scannedWorkspace(
   version = 0,
 ): ScannedWorkspace {
   const options = scanOptions(flags);
-  const base = expandedWorkspace(seed, index, NO_ARRAYS);
+  // One call gives the admin/groups fields and, when asked for, its members.
+  const base = expandedWorkspace(seed, index, options.getArtifactUsers ? USERS : NO_ARRAYS);
   const id = base.id as string;
   const context: BuildContext = {
     seed,
@@ -67,7 +68,7 @@ export function scannedWorkspace(
   info.datamarts = scanDatamarts(context);
   if (context.plan.fabric && info.isOnDedicatedCapacity) Object.assign(info, scanFabricItems(context));
   if (options.getArtifactUsers) {
-    info.users = (expandedWorkspace(seed, index, USERS).users as GroupUser[] | undefined) ?? [];
+    info.users = (base.users as GroupUser[] | undefined) ?? [];
   }
   return {
     info,
