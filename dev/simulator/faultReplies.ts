@@ -44,6 +44,10 @@ function defaultReply({ route, status, retryAfterSeconds }: AppliedFault): Reply
       return errorReply(status, code, message);
     }
     case "powerbi.groups":
+    case "powerbi.modified":
+    case "powerbi.getInfo":
+    case "powerbi.scanStatus":
+    case "powerbi.scanResult":
       if (status === 429 && retryAfterSeconds !== undefined) return powerBiThrottled(retryAfterSeconds);
       return errorReply(status, ...codeFor(status));
     case "keyvault": {

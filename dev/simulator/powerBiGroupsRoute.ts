@@ -3,15 +3,8 @@ import { errorReply, type Reply, type SimRequest } from "./httpReply";
 import type { WorkspaceExpansion } from "./powerBiTypes";
 import { matchesFilter, parsePowerBiQuery, type PowerBiQuery } from "./powerBiQuery";
 import { workspaceSummary } from "./simulatedWorkspace";
-import { checkToken, requestOrigin, RESOURCES, type TenantContext } from "./tenantContext";
-
-const unauthorized = {
-  missing: ["PowerBINotAuthorizedException", "The request has no access token."],
-  malformed: ["PowerBINotAuthorizedException", "The access token is malformed."],
-  signature: ["PowerBINotAuthorizedException", "The access token signature is invalid."],
-  audience: ["PowerBINotAuthorizedException", "The access token is not for the Power BI service."],
-  expired: ["TokenExpired", "Access token has expired, resubmit with a new access token"],
-} as const;
+import { powerBiAuthFailure } from "./powerBiAuth";
+import { requestOrigin, type TenantContext } from "./tenantContext";
 
 /** The JSON the service sends with its 429 once the admin API budget is spent. */
 export function powerBiThrottled(retryAfterSeconds: number): Reply {
@@ -27,13 +20,8 @@ export function powerBiThrottled(retryAfterSeconds: number): Reply {
 export function powerBiGroupsRoute(context: TenantContext, request: SimRequest): Reply {
   const origin = requestOrigin(context, request);
   if (request.method !== "GET") return errorReply(405, "InvalidRequest", `${request.method} is not supported here.`);
-  const check = checkToken(context, request, RESOURCES.powerBi);
-  if (!check.ok) {
-    const [code, message] = unauthorized[check.reason];
-    return errorReply(401, code, message, {
-      "www-authenticate": `Bearer authorization_uri="${origin}/common/oauth2/authorize", error="invalid_token"`,
-    });
-  }
+  const denied = powerBiAuthFailure(context, request);
+  if (denied !== undefined) return denied;
   // Every authenticated call spends budget, a bad request too, as on the real service.
   if (!context.budget.spend()) return powerBiThrottled(context.budget.retryAfterSeconds);
   const query = parsePowerBiQuery(request.url.searchParams);

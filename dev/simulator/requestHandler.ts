@@ -17,6 +17,12 @@ import { openIdRoute, tokenRoute } from "./identityRoutes";
 import { keyVaultRoute } from "./keyVaultRoute";
 import { managedIdentityRoute } from "./managedIdentityRoute";
 import { powerBiGroupsRoute } from "./powerBiGroupsRoute";
+import {
+  scannerGetInfoRoute,
+  scannerModifiedRoute,
+  scannerScanResultRoute,
+  scannerScanStatusRoute,
+} from "./scannerRoutes";
 import { routeOf, type SimulatorRoute } from "./simulatorRoute";
 import type { TenantContext } from "./tenantContext";
 
@@ -29,6 +35,10 @@ const handlers: Record<SimulatorRoute, Handler> = {
   keyvault: keyVaultRoute,
   "graph.users": graphUsersRoute,
   "powerbi.groups": powerBiGroupsRoute,
+  "powerbi.modified": scannerModifiedRoute,
+  "powerbi.getInfo": scannerGetInfoRoute,
+  "powerbi.scanStatus": scannerScanStatusRoute,
+  "powerbi.scanResult": scannerScanResultRoute,
   unknown: (_context, request) =>
     errorReply(404, "NotFound", `The simulated tenant has no route for ${request.method} ${request.url.pathname}`),
 };

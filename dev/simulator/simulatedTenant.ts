@@ -7,6 +7,9 @@ import { FaultInjector } from "./faultInjector";
 import { attachManagedIdentityEndpoint, managedIdentity } from "./managedIdentityEndpoint";
 import { PowerBiBudget } from "./powerBiBudget";
 import { RequestHandler } from "./requestHandler";
+import type { ScannerControl } from "./scannerControl";
+import { ScannerService } from "./scannerService";
+import type { ScannerOptions } from "./scannerSettings";
 import { SimulatedVault } from "./simulatedVault";
 import type { TenantContext } from "./tenantContext";
 import { TenantEdits, type TenantEdit } from "./tenantEdits";
@@ -35,6 +38,8 @@ export interface SimulatedTenantOptions {
   clientCertificatePem?: string;
   /** Make `$skip` paging shift pages after the first back by this many rows (true = 3), as the real service may. */
   unstablePaging?: boolean | number;
+  /** The scanner API: its clock (also the clock of edits), budget window, limits, scan delay and expiry. */
+  scanner?: ScannerOptions;
 }
 
 /** The product's settings for this tenant (an object type, so it also fits `Record<string, string>`). */
@@ -69,6 +74,8 @@ export interface SimulatedTenant {
   readonly faults: FaultInjector;
   /** The Power BI admin API budget: unlimited unless the powerBiBudget option or limit() sets one. */
   readonly budget: { reset(): void; remaining(): number; limit(calls: number, retryAfterSeconds: number): void };
+  /** The scanner API (admin/workspaces/*): its clock, budgets, scans, and the truth tests compare snapshots with. */
+  readonly scanner: ScannerControl;
   /** Changes users and workspaces from now on, as admins do between two syncs (counts above stay the generated ones). */
   edit(changes: TenantEdit): void;
   /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
@@ -112,6 +119,10 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
   if (options.powerBiBudget !== undefined)
     budget.limit(options.powerBiBudget.calls, options.powerBiBudget.retryAfterSeconds);
   const vault = new SimulatedVault();
+  const seed = options.seed ?? 1;
+  const workspaces = nonNegativeInteger("workspaces", options.workspaces ?? 200);
+  const edits = new TenantEdits();
+  const scanner = new ScannerService(seed, workspaces, edits, options.scanner);
   const server = createServer({ cert: options.tls.cert, key: options.tls.key });
   const url = `https://127.0.0.1:${await listen(server)}`;
   const context: TenantContext = {
@@ -120,10 +131,10 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     clientId: randomUUID(),
     clientSecret: entraLikeSecret(),
     servicePrincipalId: randomUUID(),
-    seed: options.seed ?? 1,
+    seed,
     users: nonNegativeInteger("users", options.users ?? 3000),
-    workspaces: nonNegativeInteger("workspaces", options.workspaces ?? 200),
-    edits: new TenantEdits(),
+    workspaces,
+    edits,
     tokenLifetimeSeconds,
     unstablePagingRows: unstable === true ? 3 : unstable === false ? 0 : nonNegativeInteger("unstablePaging", unstable),
     appTokens: new AccessTokenIssuer(),
@@ -132,6 +143,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     calls: new CallLog(),
     budget,
     vault,
+    scanner,
     pagingKey: randomBytes(32),
   };
   vault.set(CLIENT_SECRET_NAME, context.clientSecret);
@@ -168,7 +180,8 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     calls: context.calls,
     faults,
     budget,
-    edit: (changes) => context.edits.apply(changes),
+    scanner,
+    edit: (changes) => context.edits.apply(changes, scanner.now()),
     setSecret: (name, value) => vault.set(name, value),
     close: () => {
       closing ??= (async () => {

@@ -6,6 +6,10 @@ export const SIMULATOR_ROUTES = [
   "keyvault",
   "graph.users",
   "powerbi.groups",
+  "powerbi.modified",
+  "powerbi.getInfo",
+  "powerbi.scanStatus",
+  "powerbi.scanResult",
   "unknown",
 ] as const;
 export type SimulatorRoute = (typeof SIMULATOR_ROUTES)[number];
@@ -17,6 +21,10 @@ const patterns: readonly (readonly [RegExp, SimulatorRoute])[] = [
   [/^\/secrets(\/.*)?$/, "keyvault"],
   [/^\/v1\.0\/users\/?$/, "graph.users"],
   [/^\/v1\.0\/myorg\/admin\/groups\/?$/, "powerbi.groups"],
+  [/^\/v1\.0\/myorg\/admin\/workspaces\/modified\/?$/, "powerbi.modified"],
+  [/^\/v1\.0\/myorg\/admin\/workspaces\/getInfo\/?$/, "powerbi.getInfo"],
+  [/^\/v1\.0\/myorg\/admin\/workspaces\/scanStatus\/[^/]+$/, "powerbi.scanStatus"],
+  [/^\/v1\.0\/myorg\/admin\/workspaces\/scanResult\/[^/]+$/, "powerbi.scanResult"],
 ];
 
 /** The route a path on the HTTPS origin belongs to; the managed-identity listener is always "msi". */

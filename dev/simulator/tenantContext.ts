@@ -4,6 +4,7 @@ import type { RegisteredCertificate } from "./clientAssertion";
 import type { SimRequest } from "./httpReply";
 import { managedIdentity } from "./managedIdentityEndpoint";
 import type { PowerBiBudget } from "./powerBiBudget";
+import type { ScannerService } from "./scannerService";
 import type { SimulatedVault } from "./simulatedVault";
 import type { TenantEdits } from "./tenantEdits";
 
@@ -34,6 +35,8 @@ export interface TenantContext {
   readonly calls: CallLog;
   readonly budget: PowerBiBudget;
   readonly vault: SimulatedVault;
+  /** The scanner API's budgets, scans and clock. */
+  readonly scanner: ScannerService;
   /** Signs Graph skip tokens so forged ones are refused. */
   readonly pagingKey: Buffer;
 }
