@@ -26,6 +26,10 @@ const optionalText = z
   .optional()
   .transform((value) => (value === "" ? undefined : value));
 
+/** How the app registration proves itself (INVENTORY_CREDENTIAL). */
+export const APP_CREDENTIALS = ["secret", "certificate", "federated"] as const;
+export type AppCredentialKind = (typeof APP_CREDENTIALS)[number];
+
 /** Every app setting the product reads, with its default. The names are the public contract (PRODUCT.md). */
 const settingsSchema = z.object({
   INVENTORY_TENANT_ID: guid.optional(),
@@ -33,6 +37,8 @@ const settingsSchema = z.object({
   KEY_VAULT_URL: httpsUrl.optional(),
   INVENTORY_CLIENT_SECRET_NAME: z.string().trim().min(1).default("inventory-client-secret"),
   INVENTORY_CLIENT_CERTIFICATE_NAME: optionalText,
+  INVENTORY_CREDENTIAL: optionalText.pipe(z.enum(APP_CREDENTIALS).optional()),
+  AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
   AZURE_AUTHORITY_HOST: httpsUrl.default("https://login.microsoftonline.com"),
   GRAPH_ENDPOINT: httpsUrl.default("https://graph.microsoft.com"),
   GRAPH_SCOPE: z.string().trim().min(1).default("https://graph.microsoft.com/.default"),
@@ -80,10 +86,14 @@ export type Settings = z.output<typeof settingsSchema>;
 export interface TenantConfig {
   readonly tenantId: string;
   readonly clientId: string;
-  readonly keyVaultUrl: string;
+  /** Undefined only with the federated credential, which reads nothing from a vault. */
+  readonly keyVaultUrl: string | undefined;
   readonly clientSecretName: string;
   readonly clientCertificateName: string | undefined;
   readonly authorityHost: string;
+  readonly credential: AppCredentialKind;
+  /** AZURE_CLIENT_ID: the user-assigned managed identity; undefined means the system-assigned one. */
+  readonly managedIdentityClientId: string | undefined;
 }
 
 export interface StorageConfig {
@@ -172,17 +182,30 @@ function tenantConfig(settings: Settings): TenantConfig | undefined {
     }
     return undefined;
   }
-  const missing = (["INVENTORY_CLIENT_ID", "KEY_VAULT_URL"] as const).filter((name) => settings[name] === undefined);
+  const credential =
+    settings.INVENTORY_CREDENTIAL ??
+    (settings.INVENTORY_CLIENT_CERTIFICATE_NAME === undefined ? "secret" : "certificate");
+  // The federated credential reads nothing from Key Vault, so it needs no vault.
+  const required =
+    credential === "federated"
+      ? (["INVENTORY_CLIENT_ID"] as const)
+      : (["INVENTORY_CLIENT_ID", "KEY_VAULT_URL"] as const);
+  const missing = required.filter((name) => settings[name] === undefined);
   if (missing.length > 0) {
     throw new ConfigError(missing.map((name) => `${name}: required when INVENTORY_TENANT_ID is set`).join("; "));
+  }
+  if (credential === "certificate" && settings.INVENTORY_CLIENT_CERTIFICATE_NAME === undefined) {
+    throw new ConfigError("INVENTORY_CLIENT_CERTIFICATE_NAME: required when INVENTORY_CREDENTIAL is certificate");
   }
   return {
     tenantId: settings.INVENTORY_TENANT_ID.toLowerCase(),
     clientId: settings.INVENTORY_CLIENT_ID!,
-    keyVaultUrl: settings.KEY_VAULT_URL!,
+    keyVaultUrl: settings.KEY_VAULT_URL,
     clientSecretName: settings.INVENTORY_CLIENT_SECRET_NAME,
     clientCertificateName: settings.INVENTORY_CLIENT_CERTIFICATE_NAME,
     authorityHost: settings.AZURE_AUTHORITY_HOST,
+    credential,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
   };
 }
 

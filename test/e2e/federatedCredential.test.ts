@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import type { FederatedCredential } from "../../dev/simulator/federatedCredentials";
+import { loadConfig, type Config } from "../../src/config/config";
+import { syncKind } from "../../src/sync/syncService";
+import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
+
+const USERS = 30;
+
+let env: TestEnvironment;
+let settings: Record<string, string>;
+let config: Config;
+let trusted: FederatedCredential;
+
+beforeAll(async () => {
+  // Tokens under five minutes, so MSAL never answers from its cache: every run presents a fresh assertion.
+  env = await startTestEnvironment({ users: USERS, tokenLifetimeSeconds: 240 });
+  const federated = env.tenant.useFederatedCredential();
+  // Nothing is read from a vault, so none is configured.
+  settings = { ...env.settings, ...federated };
+  delete settings.KEY_VAULT_URL;
+  config = loadConfig(settings);
+  trusted = env.tenant.managedIdentityFederatedCredential();
+});
+afterAll(() => env.close());
+beforeEach(() => env.tenant.calls.reset());
+afterEach(() => {
+  env.tenant.setFederatedCredentials([trusted]);
+  env.tenant.setManagedIdentityTokenAge(0);
+});
+
+describe("the managed identity as the app registration's federated credential", () => {
+  it("syncs users with no secret in the vault and no vault call at all", async () => {
+    const result = await syncKind("users", config);
+    expect(result).toMatchObject({ status: "succeeded", counts: { users: USERS } });
+    expect(env.tenant.calls.count("keyvault")).toBe(0);
+    expect(env.tenant.calls.count("msi", 200)).toBeGreaterThanOrEqual(1);
+    expect(env.tenant.calls.count("token", 200)).toBeGreaterThanOrEqual(1);
+    expect(env.tenant.calls.count("token", 401)).toBe(0);
+    expect(config.tenant?.keyVaultUrl).toBeUndefined();
+  });
+
+  it.each<[string, () => void, RegExp[]]>([
+    [
+      "no federated credential",
+      () => env.tenant.setFederatedCredentials([]),
+      [/AADSTS70021\b/, /has no federated credential/, /az ad app federated-credential create/],
+    ],
+    [
+      "a wrong audience",
+      () => env.tenant.setFederatedCredentials([{ ...trusted, audiences: ["api://AzureADTokenExchangeUSGov"] }]),
+      [/AADSTS700212\b/, /set the federated credential's audience to api:\/\/AzureADTokenExchange\./],
+    ],
+    [
+      "a wrong subject",
+      () => env.tenant.setFederatedCredentials([{ ...trusted, subject: randomUUID() }]),
+      [
+        /AADSTS700213\b/,
+        /set the federated credential's subject to the principal \(object\) id of the managed identity AZURE_CLIENT_ID=[0-9a-f-]{36}\b/,
+      ],
+    ],
+    [
+      "a wrong issuer",
+      () => env.tenant.setFederatedCredentials([{ ...trusted, issuer: "https://login.microsoftonline.com/x/v2.0" }]),
+      [/AADSTS700211\b/, /set the federated credential's issuer to https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}\/v2\.0\./],
+    ],
+    ["an expired assertion", () => env.tenant.setManagedIdentityTokenAge(7200), [/AADSTS700024\b/, /had expired/]],
+  ])("fails the run with %s, saying what to fix", async (_case, breakIt, messages) => {
+    breakIt();
+    const result = await syncKind("users", config);
+    expect(result.status).toBe("failed");
+    for (const message of messages) expect(result.error).toMatch(message);
+    for (const token of env.tenant.calls.issuedTokens) expect(result.error).not.toContain(token.split(".")[2]);
+    expect(env.tenant.calls.count("graph.users")).toBe(0);
+  });
+
+  it("succeeds on the next run once the missing federated credential is created", async () => {
+    env.tenant.setFederatedCredentials([]);
+    expect((await syncKind("users", config)).status).toBe("failed");
+    env.tenant.setFederatedCredentials([trusted]);
+    expect(await syncKind("users", config)).toMatchObject({ status: "succeeded", counts: { users: USERS } });
+  });
+
+  it("fails the run naming AZURE_CLIENT_ID when it names an identity the Function does not have", async () => {
+    const other = randomUUID();
+    const result = await syncKind("users", loadConfig({ ...settings, AZURE_CLIENT_ID: other }));
+    expect(result.status).toBe("failed");
+    expect(result.error).toContain(
+      `FederatedCredentialError: Cannot get a token for api://AzureADTokenExchange from the managed identity AZURE_CLIENT_ID=${other}`,
+    );
+    expect(result.error).toContain("Unable to load the proper Managed Identity.");
+    expect(env.tenant.calls.count("token", 200)).toBe(0);
+  });
+});
