@@ -1,9 +1,11 @@
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { InvocationContext, type Timer } from "@azure/functions";
+import { randomUUID } from "node:crypto";
 import { format } from "node:util";
 import { loadConfig } from "../../src/config/config";
 import { functionDefinitions, type TimerFunction } from "../../src/functions/definitions";
 import { startLocalHost } from "../../dev/local/localHost";
+import { TOKEN_EXCHANGE_APP_ID } from "../../dev/simulator/federatedCredentials";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/sync/syncService";
 import {
@@ -64,7 +66,14 @@ function contextLogging(name: string): InvocationContext {
   });
 }
 
-/** The secrets of the session: the client secret, every token issued, and the signature of each on its own. */
+function audienceOf(token: string): unknown {
+  return (JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { aud?: unknown }).aud;
+}
+
+/**
+ * The secrets of the session: the client secret, every token issued (the managed identity's exchange tokens, which
+ * are the federated assertions, among them), and the signature of each on its own.
+ */
 function secrets(...extra: string[]): string[] {
   const tokens = env.tenant.calls.issuedTokens;
   expect(tokens.length).toBeGreaterThan(3);
@@ -102,7 +111,22 @@ describe("secret hygiene with the most verbose logging", () => {
         log: (line) => lines.push(line),
       },
     );
-    for (const result of [unauthorized, refused]) {
+    // The federated credential: the managed identity's token is the client assertion, a secret like every token.
+    const trusted = env.tenant.managedIdentityFederatedCredential();
+    const federated = loadConfig({
+      ...env.settings,
+      INVENTORY_CREDENTIAL: "federated",
+      AZURE_CLIENT_ID: env.tenant.managedIdentityClientId,
+    });
+    env.tenant.setFederatedCredentials([trusted]);
+    const accepted = await syncKind("users", federated, { log: (line) => lines.push(line) });
+    expect(accepted.status).toBe("succeeded");
+    env.tenant.setFederatedCredentials([{ ...trusted, subject: randomUUID() }]);
+    const refusedAssertion = await syncKind("users", federated, { log: (line) => lines.push(line) });
+    expect(refusedAssertion.error).toMatch(/AADSTS700213/);
+    const exchangeTokens = env.tenant.calls.issuedTokens.filter((token) => audienceOf(token) === TOKEN_EXCHANGE_APP_ID);
+    expect(exchangeTokens.length).toBeGreaterThanOrEqual(2);
+    for (const result of [unauthorized, refused, refusedAssertion]) {
       expect(result.status).toBe("failed");
       errors.push(result.error ?? "");
     }
@@ -140,7 +164,7 @@ describe("secret hygiene with the most verbose logging", () => {
     expect(responses.length).toBeGreaterThan(10);
   });
 
-  it("leaks neither the client secret nor any access token into logs, errors, tables or responses", async () => {
+  it("leaks neither the client secret nor any access token or assertion into logs, errors, tables or responses", async () => {
     expect(lines.length).toBeGreaterThan(50);
     expectNoSecret("log lines", lines, [wrong]);
     expectNoSecret("error messages", errors, [wrong]);
