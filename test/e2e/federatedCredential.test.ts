@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { applySimulatorCredential } from "../../dev/local/simulatorCredential";
 import type { FederatedCredential } from "../../dev/simulator/federatedCredentials";
-import { loadConfig, type Config } from "../../src/config/config";
+import { ConfigError, loadConfig, type Config } from "../../src/config/config";
 import { syncKind } from "../../src/sync/syncService";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
@@ -89,5 +90,39 @@ describe("the managed identity as the app registration's federated credential", 
     );
     expect(result.error).toContain("Unable to load the proper Managed Identity.");
     expect(env.tenant.calls.count("token", 200)).toBe(0);
+  });
+});
+
+describe("SIMULATOR_CREDENTIAL for npm start", () => {
+  it("federated: the settings npm start gets sync with no vault and no secret", async () => {
+    const own = await startTestEnvironment({ users: 5, tokenLifetimeSeconds: 240 });
+    try {
+      const processEnv: NodeJS.ProcessEnv = { ...own.settings, SIMULATOR_CREDENTIAL: "federated" };
+      expect(applySimulatorCredential(own.tenant, processEnv)).toBe("federated");
+      expect(processEnv).toMatchObject({
+        INVENTORY_CREDENTIAL: "federated",
+        AZURE_CLIENT_ID: own.tenant.managedIdentityClientId,
+      });
+      expect(processEnv.KEY_VAULT_URL).toBeUndefined();
+      expect(await syncKind("users", loadConfig(processEnv))).toMatchObject({
+        status: "succeeded",
+        counts: { users: 5 },
+      });
+      expect(own.tenant.calls.count("keyvault")).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it.each([undefined, "", "secret"])("%p leaves the secret setup as it is", (value) => {
+    const processEnv: NodeJS.ProcessEnv = { ...env.settings, SIMULATOR_CREDENTIAL: value };
+    expect(applySimulatorCredential(env.tenant, processEnv)).toBe("secret");
+    expect(processEnv).toEqual({ ...env.settings, SIMULATOR_CREDENTIAL: value });
+  });
+
+  it("refuses another value, naming the setting", () => {
+    expect(() => applySimulatorCredential(env.tenant, { SIMULATOR_CREDENTIAL: "certificate" })).toThrow(
+      new ConfigError('SIMULATOR_CREDENTIAL: must be secret or federated, not "certificate"'),
+    );
   });
 });
