@@ -76,16 +76,30 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }
 
-/** What to change, by the AADSTS code Entra answers a federated assertion it does not accept with. */
-function remedy(code: string, tenant: TenantConfig, audience: string): string | undefined {
+/** What Entra's description quotes of the presented assertion, e.g. `presented assertion subject '…'`. */
+function presented(description: string, claim: "Issuer" | "Subject"): string | undefined {
+  const match = new RegExp(`presented assertion ${claim.toLowerCase()} '([^']*)'|Assertion ${claim}: '([^']*)'`).exec(
+    description,
+  );
+  return match?.[1] ?? match?.[2];
+}
+
+/**
+ * What to change, by the AADSTS code Entra answers a federated assertion it does not accept with. The issuer and
+ * subject Entra quotes are the identity's own, so they are what the credential must name.
+ */
+function remedy(code: string, description: string, tenant: TenantConfig, audience: string): string | undefined {
   const identity = identityName(tenant);
+  const issuer = presented(description, "Issuer") ?? federatedIssuer(tenant);
+  const subject = presented(description, "Subject");
+  const principal = `the principal (object) id of ${identity}`;
   switch (code) {
     case "70021":
-      return `the app registration has no federated credential for ${identity}: create one with issuer ${federatedIssuer(tenant)}, subject the identity's principal (object) id and audience ${audience} (az ad app federated-credential create)`;
+      return `the app registration has no federated credential for ${identity}: create one with issuer ${issuer}, subject ${subject ?? principal} and audience ${audience} (az ad app federated-credential create)`;
     case "700211":
-      return `set the federated credential's issuer to ${federatedIssuer(tenant)}`;
+      return `set the federated credential's issuer to ${issuer}`;
     case "700213":
-      return `set the federated credential's subject to the principal (object) id of ${identity}, the subject Entra got`;
+      return `set the federated credential's subject to ${subject === undefined ? principal : `${subject}, ${principal}`}`;
     case "700212":
       return `set the federated credential's audience to ${audience}`;
     case "700024":
@@ -99,7 +113,7 @@ function remedy(code: string, tenant: TenantConfig, audience: string): string | 
 function explained(error: unknown, tenant: TenantConfig, audience: string): FederatedCredentialError | undefined {
   if (!(error instanceof Error)) return undefined;
   const entra = /AADSTS(\d+):[^\r\n]*/.exec(error.message);
-  const fix = entra === null ? undefined : remedy(entra[1] ?? "", tenant, audience);
+  const fix = entra === null ? undefined : remedy(entra[1] ?? "", entra[0], tenant, audience);
   if (entra === null || fix === undefined) return undefined;
   // Entra's description quotes the presented issuer, subject and audience, never the token itself.
   const said = entra[0].replace(/\s+Trace ID:.*$/, "");
