@@ -26,7 +26,7 @@ const CHECK =
 export class FederatedCredentials {
   private current: readonly FederatedCredential[] = [];
 
-  /** Replaces every credential; throws on what Graph refuses (duplicate names or issuer+subject, not one audience, >20). */
+  /** Replaces every credential; throws on what Graph refuses: a name or issuer+subject twice, not one audience, >20. */
   set(credentials: readonly FederatedCredential[]): void {
     if (credentials.length > MAX_CREDENTIALS)
       throw new RangeError(`an app holds at most ${MAX_CREDENTIALS} federated credentials`);
