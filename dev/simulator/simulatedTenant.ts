@@ -84,7 +84,7 @@ export interface SimulatedTenant {
   edit(changes: TenantEdit): void;
   /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
   setSecret(name: string, value: string | undefined): void;
-  /** The federated credential that trusts the managed identity, as the README's `az ad app federated-credential create`. */
+  /** The federated credential that trusts the managed identity (the README's `az ad app federated-credential create`). */
   managedIdentityFederatedCredential(name?: string): FederatedCredential;
   /** Replaces the app's federated credentials (Graph's limits apply: unique names and issuer+subject, one audience). */
   setFederatedCredentials(credentials: readonly FederatedCredential[]): void;
