@@ -21,12 +21,20 @@ param tenantId string = tenant().tenantId
 @maxLength(36)
 param clientId string
 
+@description('INVENTORY_CREDENTIAL: how the app registration proves itself. federated (recommended): the app trusts the Function\'s managed identity as its federated identity credential, so no secret exists and no Key Vault is deployed; create that credential from the FEDERATED_CREDENTIAL_* outputs. secret or certificate: read from the Key Vault this template deploys.')
+@allowed([
+  'federated'
+  'secret'
+  'certificate'
+])
+param credential string = 'federated'
+
 @description('INVENTORY_CLIENT_SECRET_NAME: name of the Key Vault secret that holds the client secret.')
 @minLength(1)
 @maxLength(127)
 param clientSecretName string = 'inventory-client-secret'
 
-@description('INVENTORY_CLIENT_CERTIFICATE_NAME: Key Vault secret holding a PEM certificate and key, used instead of the client secret. Empty: use the secret.')
+@description('INVENTORY_CLIENT_CERTIFICATE_NAME: Key Vault secret holding a PEM certificate and key; required with credential=certificate.')
 @maxLength(127)
 param clientCertificateName string = ''
 
@@ -56,7 +64,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Optional: object id of whoever puts the client secret into the vault; gets Key Vault Secrets Officer on the vault. Empty grants nothing.')
+@description('Optional: object id of whoever puts the client secret into the vault; gets Key Vault Secrets Officer on the vault (secret and certificate only). Empty grants nothing.')
 param deployerPrincipalId string = ''
 
 @description('Kind of principal deployerPrincipalId is.')
@@ -82,6 +90,15 @@ var names = {
   functionApp: 'func-${prefix}-${token}'
   deploymentContainer: 'app-package-${token}'
 }
+
+// The federated credential reads nothing from a vault, so none is deployed for it: no vault to secure, no role to
+// grant, and no purge-protected name held for 90 days. Choosing secret or certificate later deploys it.
+var usesKeyVault = credential != 'federated'
+
+// The audience Entra's token exchange accepts for a managed identity's token, per cloud.
+var tokenExchangeAudience = environment().name == 'AzureUSGovernment'
+  ? 'api://AzureADTokenExchangeUSGov'
+  : environment().name == 'AzureChinaCloud' ? 'api://AzureADTokenExchangeChina' : 'api://AzureADTokenExchange'
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -112,7 +129,7 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
-module keyVault 'modules/keyvault.bicep' = {
+module keyVault 'modules/keyvault.bicep' = if (usesKeyVault) {
   name: 'keyVault'
   params: {
     name: names.keyVault
@@ -129,6 +146,7 @@ module rbac 'modules/rbac.bicep' = {
     principalId: identity.outputs.principalId
     storageAccountName: names.storage
     keyVaultName: names.keyVault
+    usesKeyVault: usesKeyVault
     appInsightsName: names.appInsights
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
@@ -151,9 +169,10 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: names.storage
     deploymentContainerName: names.deploymentContainer
     appInsightsName: names.appInsights
-    keyVaultUrl: keyVault.outputs.uri
+    keyVaultUrl: usesKeyVault ? keyVault!.outputs.uri : ''
     inventoryTenantId: tenantId
     inventoryClientId: clientId
+    credential: credential
     clientSecretName: clientSecretName
     clientCertificateName: clientCertificateName
     usersSyncSchedule: usersSyncSchedule
@@ -175,8 +194,13 @@ module functionApp 'modules/functionapp.bicep' = {
 // Names and ids only: nothing here is a secret (azd stores these in .azure/<env>/.env).
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_HOST_NAME string = functionApp.outputs.defaultHostName
-output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
-output AZURE_KEY_VAULT_URL string = keyVault.outputs.uri
+output AZURE_KEY_VAULT_NAME string = usesKeyVault ? keyVault!.outputs.name : ''
+output AZURE_KEY_VAULT_URL string = usesKeyVault ? keyVault!.outputs.uri : ''
 output AZURE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+// What the app registration's federated credential names (az ad app federated-credential create): the managed
+// identity's tokens are issued by the identity's own tenant (the app registration must be in it too) to its principal.
+output FEDERATED_CREDENTIAL_ISSUER string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+output FEDERATED_CREDENTIAL_SUBJECT string = identity.outputs.principalId
+output FEDERATED_CREDENTIAL_AUDIENCE string = tokenExchangeAudience

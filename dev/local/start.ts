@@ -10,6 +10,7 @@ import { isFree, startAzurite, type Azurite } from "./azurite";
 const DEVELOPMENT_TABLE_PORT = 10002;
 import { startLocalHost } from "./localHost";
 import { loadLocalSettings } from "./localSettings";
+import { applySimulatorCredential } from "./simulatorCredential";
 import { runTrustingSimulator } from "./trustedProcess";
 
 const log = (message: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${message}`);
@@ -39,7 +40,8 @@ async function main(): Promise<number> {
     });
     stops.unshift(() => tenant.close());
     Object.assign(process.env, tenant.settings(), { INVENTORY_STORAGE: azurite.connectionString });
-    log(`Simulated tenant ${tenant.tenantId} at ${tenant.url}`);
+    const credential = applySimulatorCredential(tenant);
+    log(`Simulated tenant ${tenant.tenantId} at ${tenant.url} (app credential: ${credential})`);
   }
   const config = loadAppConfig();
   if (!simulated && /^UseDevelopmentStorage=true$/i.test(config.storage.connectionString ?? "")) {

@@ -8,11 +8,13 @@ export interface AccessTokenClaims {
   nbf: number;
   exp: number;
   tid: string;
-  appid: string;
+  /** The client the token was issued to: `appid` in v1.0 tokens, `azp` in v2.0 ones. */
+  appid?: string;
+  azp?: string;
   oid: string;
   sub: string;
   idtyp: "app";
-  ver: "1.0";
+  ver: "1.0" | "2.0";
   jti: string;
   roles: string[];
 }
@@ -23,29 +25,38 @@ export type TokenCheck =
 
 const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
 
+/** How a token departs from a fresh v1.0 one: a v2.0 `issuer` (which makes it a v2.0 token) or an earlier issue time. */
+export interface IssueOptions {
+  readonly issuer?: string;
+  /** Seconds since the epoch; default now. */
+  readonly issuedAt?: number;
+}
+
 /** Signs and checks HS256 access tokens with a key of its own, so tokens from another issuer never validate. */
 export class AccessTokenIssuer {
   private readonly key = randomBytes(32);
 
-  /** A signed token for `audience`, valid from now for `lifetimeSeconds`, with a random `jti`. */
+  /** A signed token for `audience`, valid from now (or `issuedAt`) for `lifetimeSeconds`, with a random `jti`. */
   issue(
     identity: { tenantId: string; appId: string; objectId: string },
     audience: string,
     lifetimeSeconds: number,
+    options: IssueOptions = {},
   ): { token: string; claims: AccessTokenClaims } {
-    const now = Math.floor(Date.now() / 1000);
+    const now = options.issuedAt ?? Math.floor(Date.now() / 1000);
+    const v2 = options.issuer !== undefined;
     const claims: AccessTokenClaims = {
       aud: audience,
-      iss: `https://sts.windows.net/${identity.tenantId}/`,
+      iss: options.issuer ?? `https://sts.windows.net/${identity.tenantId}/`,
       iat: now,
       nbf: now,
       exp: now + lifetimeSeconds,
       tid: identity.tenantId,
-      appid: identity.appId,
+      ...(v2 ? { azp: identity.appId } : { appid: identity.appId }),
       oid: identity.objectId,
       sub: identity.objectId,
       idtyp: "app",
-      ver: "1.0",
+      ver: v2 ? "2.0" : "1.0",
       jti: randomUUID(),
       roles: [],
     };

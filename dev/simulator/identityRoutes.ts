@@ -1,6 +1,8 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { checkClientAssertion } from "./clientAssertion";
+import { checkFederatedAssertion, isFederatedAssertion } from "./federatedCredentials";
 import { jsonReply, type Reply, type SimRequest } from "./httpReply";
+import { managedIdentity } from "./managedIdentityEndpoint";
 import { requestOrigin, RESOURCES, type TenantContext } from "./tenantContext";
 
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -89,7 +91,10 @@ function missing(parameter: string): Reply {
   );
 }
 
-/** The v2.0 token endpoint for the client-credentials grant, with a client secret or a certificate assertion. */
+/**
+ * The v2.0 token endpoint for the client-credentials grant, with a client secret, a certificate assertion, or a
+ * federated one (the managed identity's token, when a federated credential of the app trusts it).
+ */
 export function tokenRoute(context: TenantContext, request: SimRequest): Reply {
   if (request.method !== "POST")
     return entraError(400, "invalid_request", "AADSTS900561: The endpoint only accepts POST requests.");
@@ -160,7 +165,9 @@ function checkCredential(context: TenantContext, request: SimRequest, form: URLS
   if (assertion !== null) {
     if (form.get("client_assertion_type") !== ASSERTION_TYPE) return missing("client_assertion_type");
     const tokenEndpoint = `${requestOrigin(context, request)}${request.url.pathname}`;
-    const problem = checkClientAssertion(assertion, context.certificate, { clientId: context.clientId, tokenEndpoint });
+    const problem = isFederatedAssertion(assertion, context.clientId)
+      ? checkFederatedAssertion(assertion, context.federatedCredentials.all(), managedIdentity.tokens)
+      : checkClientAssertion(assertion, context.certificate, { clientId: context.clientId, tokenEndpoint });
     return problem === undefined ? undefined : entraError(401, "invalid_client", problem);
   }
   if (secret === null) {

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { jsonReply, type Reply, type SimRequest } from "./httpReply";
+import { TOKEN_EXCHANGE_APP_ID, TOKEN_EXCHANGE_AUDIENCE } from "./federatedCredentials";
 import { managedIdentity } from "./managedIdentityEndpoint";
-import { RESOURCES, type TenantContext } from "./tenantContext";
+import { RESOURCES, tenantIssuer, type TenantContext } from "./tenantContext";
 
 const API_VERSION = "2019-08-01";
-const KNOWN_RESOURCES: readonly string[] = Object.values(RESOURCES);
+// The identity also gets tokens for Entra's token exchange, to present as an app registration's federated credential.
+const KNOWN_RESOURCES: readonly string[] = [...Object.values(RESOURCES), TOKEN_EXCHANGE_AUDIENCE];
 // MSAL adds these for user-assigned identities, token revocation and client capabilities (CAE).
 const IDENTITY_PARAMETERS = ["client_id", "object_id", "mi_res_id"];
 const OPTIONAL_PARAMETERS = ["token_sha256_to_refresh", "xms_cc"];
@@ -38,11 +40,17 @@ export function managedIdentityRoute(context: TenantContext, request: SimRequest
   if (asked.some((value) => value !== managedIdentity.clientId && value !== managedIdentity.objectId)) {
     return appServiceError(400, "Unable to load the proper Managed Identity.");
   }
-  const { token, claims } = managedIdentity.tokens.issue(
-    { tenantId: context.tenantId, appId: managedIdentity.clientId, objectId: managedIdentity.objectId },
-    resource,
-    context.tokenLifetimeSeconds,
-  );
+  const identity = { tenantId: context.tenantId, appId: managedIdentity.clientId, objectId: managedIdentity.objectId };
+  const issuedAt = Math.floor(Date.now() / 1000) - context.managedIdentityTokenAge.seconds;
+  // A token for the exchange is what Entra issues it: v2.0, issuer `{authority}/{tenant}/v2.0`, subject the
+  // identity's principal id, audience the exchange's app id.
+  const { token, claims } =
+    resource === TOKEN_EXCHANGE_AUDIENCE
+      ? managedIdentity.tokens.issue(identity, TOKEN_EXCHANGE_APP_ID, context.tokenLifetimeSeconds, {
+          issuer: tenantIssuer(context),
+          issuedAt,
+        })
+      : managedIdentity.tokens.issue(identity, resource, context.tokenLifetimeSeconds, { issuedAt });
   context.calls.recordToken(token);
   return jsonReply(200, {
     access_token: token,

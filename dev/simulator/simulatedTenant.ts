@@ -4,6 +4,7 @@ import { AccessTokenIssuer } from "./accessTokens";
 import { CallLog } from "./callLog";
 import { registeredCertificate } from "./clientAssertion";
 import { FaultInjector } from "./faultInjector";
+import { FederatedCredentials, TOKEN_EXCHANGE_AUDIENCE, type FederatedCredential } from "./federatedCredentials";
 import { attachManagedIdentityEndpoint, managedIdentity } from "./managedIdentityEndpoint";
 import { PowerBiBudget } from "./powerBiBudget";
 import { RequestHandler } from "./requestHandler";
@@ -11,7 +12,7 @@ import type { ScannerControl } from "./scannerControl";
 import { ScannerService } from "./scannerService";
 import type { ScannerOptions } from "./scannerSettings";
 import { SimulatedVault } from "./simulatedVault";
-import type { TenantContext } from "./tenantContext";
+import { tenantIssuer, type TenantContext } from "./tenantContext";
 import { TenantEdits, type TenantEdit } from "./tenantEdits";
 
 /** Key Vault secret names the product reads by default. */
@@ -40,7 +41,15 @@ export interface SimulatedTenantOptions {
   unstablePaging?: boolean | number;
   /** The scanner API: its clock (also the clock of edits), budget window, limits, scan delay and expiry. */
   scanner?: ScannerOptions;
+  /** The app registration's federated identity credentials (default none); see setFederatedCredentials. */
+  federatedCredentials?: readonly FederatedCredential[];
 }
+
+/** The settings that make the product present the managed identity as the app's federated credential. */
+export type FederatedSettings = {
+  readonly INVENTORY_CREDENTIAL: "federated";
+  readonly AZURE_CLIENT_ID: string;
+};
 
 /** The product's settings for this tenant (an object type, so it also fits `Record<string, string>`). */
 export type SimulatedTenantSettings = {
@@ -65,6 +74,8 @@ export interface SimulatedTenant {
   readonly identityHeader: string;
   /** The managed identity's client id (what `client_id` on the identity endpoint must name, if sent). */
   readonly managedIdentityClientId: string;
+  /** The managed identity's principal (object) id: the subject of its tokens. */
+  readonly managedIdentityPrincipalId: string;
   readonly seed: number;
   readonly userCount: number;
   readonly workspaceCount: number;
@@ -80,6 +91,17 @@ export interface SimulatedTenant {
   edit(changes: TenantEdit): void;
   /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
   setSecret(name: string, value: string | undefined): void;
+  /** The federated credential that trusts the managed identity (the README's `az ad app federated-credential create`). */
+  managedIdentityFederatedCredential(name?: string): FederatedCredential;
+  /** Replaces the app's federated credentials (Graph's limits apply: unique names and issuer+subject, one audience). */
+  setFederatedCredentials(credentials: readonly FederatedCredential[]): void;
+  /**
+   * The secretless setup: trusts the managed identity as the app's only federated credential, removes the client
+   * secret from the vault, and returns the settings that select it.
+   */
+  useFederatedCredential(): FederatedSettings;
+  /** From now on the identity endpoint answers tokens issued this long ago (0: fresh), as a stale token cache would. */
+  setManagedIdentityTokenAge(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -140,12 +162,15 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     appTokens: new AccessTokenIssuer(),
     certificate:
       options.clientCertificatePem === undefined ? undefined : registeredCertificate(options.clientCertificatePem),
+    federatedCredentials: new FederatedCredentials(),
+    managedIdentityTokenAge: { seconds: 0 },
     calls: new CallLog(),
     budget,
     vault,
     scanner,
     pagingKey: randomBytes(32),
   };
+  context.federatedCredentials.set(options.federatedCredentials ?? []);
   vault.set(CLIENT_SECRET_NAME, context.clientSecret);
   if (options.clientCertificatePem !== undefined) {
     vault.set(CLIENT_CERTIFICATE_SECRET_NAME, options.clientCertificatePem, "application/x-pem-file");
@@ -155,6 +180,12 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
   server.on("request", handler.listener());
   const identity = await attachManagedIdentityEndpoint(handler.listener("msi"));
   let closing: Promise<void> | undefined;
+  const managedIdentityFederatedCredential = (name = "inventory-function"): FederatedCredential => ({
+    name,
+    issuer: tenantIssuer(context),
+    subject: managedIdentity.objectId,
+    audiences: [TOKEN_EXCHANGE_AUDIENCE],
+  });
 
   return {
     url,
@@ -164,6 +195,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     identityEndpoint: identity.endpoint,
     identityHeader: managedIdentity.header,
     managedIdentityClientId: managedIdentity.clientId,
+    managedIdentityPrincipalId: managedIdentity.objectId,
     seed: context.seed,
     userCount: context.users,
     workspaceCount: context.workspaces,
@@ -183,6 +215,16 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     scanner,
     edit: (changes) => context.edits.apply(changes, scanner.now()),
     setSecret: (name, value) => vault.set(name, value),
+    managedIdentityFederatedCredential,
+    setFederatedCredentials: (credentials) => context.federatedCredentials.set(credentials),
+    useFederatedCredential: () => {
+      context.federatedCredentials.set([managedIdentityFederatedCredential()]);
+      vault.set(CLIENT_SECRET_NAME, undefined);
+      return { INVENTORY_CREDENTIAL: "federated", AZURE_CLIENT_ID: managedIdentity.clientId };
+    },
+    setManagedIdentityTokenAge: (seconds) => {
+      context.managedIdentityTokenAge.seconds = nonNegativeInteger("seconds", seconds);
+    },
     close: () => {
       closing ??= (async () => {
         handler.releaseAll();

@@ -1,6 +1,7 @@
 import { bearerToken, type AccessTokenIssuer, type TokenCheck } from "./accessTokens";
 import type { CallLog } from "./callLog";
 import type { RegisteredCertificate } from "./clientAssertion";
+import type { FederatedCredentials } from "./federatedCredentials";
 import type { SimRequest } from "./httpReply";
 import { managedIdentity } from "./managedIdentityEndpoint";
 import type { PowerBiBudget } from "./powerBiBudget";
@@ -32,6 +33,10 @@ export interface TenantContext {
   readonly unstablePagingRows: number;
   readonly appTokens: AccessTokenIssuer;
   readonly certificate: RegisteredCertificate | undefined;
+  /** The app's federated identity credentials: which managed identity tokens it accepts as client assertions. */
+  readonly federatedCredentials: FederatedCredentials;
+  /** How long ago the identity endpoint's tokens were issued (0: now); a stale token is an expired assertion. */
+  readonly managedIdentityTokenAge: { seconds: number };
   readonly calls: CallLog;
   readonly budget: PowerBiBudget;
   readonly vault: SimulatedVault;
@@ -47,6 +52,11 @@ export function checkToken(context: TenantContext, request: SimRequest, audience
   const asApp = context.appTokens.verify(token, audience);
   if (asApp.ok || asApp.reason !== "signature") return asApp;
   return managedIdentity.tokens.verify(token, audience);
+}
+
+/** The issuer of the managed identity's v2.0 tokens, as Entra names a tenant: `{authority}/{tenant}/v2.0`. */
+export function tenantIssuer(context: TenantContext): string {
+  return `${context.url}/${context.tenantId}/v2.0`;
 }
 
 /** The origin the client used (127.0.0.1 or localhost), so links and metadata match the host it trusts. */

@@ -25,7 +25,7 @@ param deploymentContainerName string
 @description('Name of the Application Insights component.')
 param appInsightsName string
 
-@description('URL of the Key Vault that holds the app registration credential.')
+@description('URL of the Key Vault that holds the app registration credential; empty with the federated credential.')
 param keyVaultUrl string
 
 @description('INVENTORY_TENANT_ID: the Entra tenant to inventory.')
@@ -34,10 +34,13 @@ param inventoryTenantId string
 @description('INVENTORY_CLIENT_ID: the app registration used for Graph and Power BI.')
 param inventoryClientId string
 
+@description('INVENTORY_CREDENTIAL: federated, secret or certificate.')
+param credential string
+
 @description('INVENTORY_CLIENT_SECRET_NAME: name of the Key Vault secret holding the client secret.')
 param clientSecretName string
 
-@description('INVENTORY_CLIENT_CERTIFICATE_NAME: Key Vault secret holding a PEM certificate + key; empty to use the secret.')
+@description('INVENTORY_CLIENT_CERTIFICATE_NAME: Key Vault secret holding a PEM certificate + key (certificate only).')
 param clientCertificateName string
 
 @description('USERS_SYNC_SCHEDULE (NCRONTAB, six fields).')
@@ -74,14 +77,12 @@ var appSettings = concat(
     { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
     { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
     { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
-    // DefaultAzureCredential in the app picks the user-assigned identity from this (Key Vault and Tables).
+    // The app picks the user-assigned identity from this: for Tables, Key Vault, and as the federated credential.
     { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
     { name: 'INVENTORY_TABLE_ENDPOINT', value: 'https://${storageAccountName}.table.${storageSuffix}' }
-    { name: 'KEY_VAULT_URL', value: keyVaultUrl }
     { name: 'INVENTORY_TENANT_ID', value: inventoryTenantId }
     { name: 'INVENTORY_CLIENT_ID', value: inventoryClientId }
-    // The name of a vault secret, not the secret itself.
-    { name: 'INVENTORY_CLIENT_SECRET_NAME', value: clientSecretName }
+    { name: 'INVENTORY_CREDENTIAL', value: credential }
     { name: 'USERS_SYNC_SCHEDULE', value: usersSyncSchedule }
     { name: 'WORKSPACES_SYNC_SCHEDULE', value: workspacesSyncSchedule }
     { name: 'INVENTORY_RETENTION_DAYS', value: string(retentionDays) }
@@ -90,7 +91,14 @@ var appSettings = concat(
     { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
     { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   ],
-  empty(clientCertificateName) ? [] : [{ name: 'INVENTORY_CLIENT_CERTIFICATE_NAME', value: clientCertificateName }],
+  credential == 'federated'
+    ? []
+    : [
+        { name: 'KEY_VAULT_URL', value: keyVaultUrl }
+        // The name of a vault secret, not the secret itself.
+        { name: 'INVENTORY_CLIENT_SECRET_NAME', value: clientSecretName }
+      ],
+  credential == 'certificate' ? [{ name: 'INVENTORY_CLIENT_CERTIFICATE_NAME', value: clientCertificateName }] : [],
   empty(functionTimeout) ? [] : [{ name: 'AzureFunctionsJobHost__functionTimeout', value: functionTimeout }]
 )
 

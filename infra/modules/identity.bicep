@@ -1,6 +1,7 @@
 // The one user-assigned identity the Function App uses for everything: host storage, the deployment package, the
-// inventory tables, Key Vault and Application Insights. A user-assigned identity (rather than system-assigned) exists
-// before the app, so its role assignments can be granted before the host first starts.
+// inventory tables, Application Insights, and the app registration's federated credential (or Key Vault, with a
+// secret or certificate). A user-assigned identity (rather than system-assigned) exists before the app, so its role
+// assignments can be granted before the host first starts.
 
 @description('Name of the user-assigned managed identity.')
 param name string

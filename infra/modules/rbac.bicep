@@ -6,6 +6,7 @@
 //   timer and HTTP triggers; timers take their singleton locks and keep their schedule status in blobs.
 // - Storage Account Contributor (needed only by blob triggers), Key Vault Secrets Officer (the app never writes
 //   secrets), and any role on the resource group.
+// - Any Key Vault role with the federated credential, which deploys no vault.
 
 @description('Object (principal) id of the app\'s user-assigned identity.')
 param principalId string
@@ -15,6 +16,9 @@ param storageAccountName string
 
 @description('Key Vault holding the app registration credential.')
 param keyVaultName string
+
+@description('Whether the vault exists: only the secret and certificate credentials read one.')
+param usesKeyVault bool
 
 @description('Application Insights component the app sends telemetry to.')
 param appInsightsName string
@@ -99,7 +103,7 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
 }
 
 // Key Vault Secrets User on the vault: read the client secret or certificate (secrets get), nothing else.
-resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (usesKeyVault) {
   name: guid(vault.id, principalId, secretsUserRole.id)
   scope: vault
   properties: {
@@ -123,7 +127,7 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 
 // Key Vault Secrets Officer on the vault for the deployer, only when deployerPrincipalId is given: the vault is in RBAC
 // mode, so not even its creator can write the secret without a data-plane role. Remove it once the secret is in.
-resource deployerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+resource deployerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (usesKeyVault && !empty(deployerPrincipalId)) {
   name: guid(vault.id, deployerPrincipalId, secretsOfficerRole.id)
   scope: vault
   properties: {

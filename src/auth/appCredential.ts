@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { isLoopbackUrl, type TenantConfig } from "../config/config";
+import { federatedAppCredential } from "./federatedCredential";
 
 /** Reading the app registration's credential from Key Vault failed; the message names the vault and secret. */
 export class AppCredentialError extends Error {
@@ -11,8 +12,9 @@ export class AppCredentialError extends Error {
 const cache = new Map<string, Promise<TokenCredential>>();
 
 /**
- * The app registration's credential for Graph and Power BI: its client secret, or PEM certificate when
- * INVENTORY_CLIENT_CERTIFICATE_NAME is set, read from Key Vault once per process with the Function's identity.
+ * The app registration's credential for Graph and Power BI (INVENTORY_CREDENTIAL): the Function's managed identity as
+ * its federated credential, or its client secret or PEM certificate read from Key Vault once per process with the
+ * Function's identity.
  */
 export function getAppCredential(tenant: TenantConfig, vaultCredential?: TokenCredential): Promise<TokenCredential> {
   const key = JSON.stringify(tenant);
@@ -20,7 +22,7 @@ export function getAppCredential(tenant: TenantConfig, vaultCredential?: TokenCr
   if (credential === undefined) {
     const built: Promise<TokenCredential> = buildAppCredential(
       tenant,
-      vaultCredential ?? new DefaultAzureCredential(),
+      () => vaultCredential ?? new DefaultAzureCredential(),
     ).then((inner) => forgetWhenRefused(inner, () => cache.get(key) === built && cache.delete(key)));
     // A failed read is not cached: the next run may find the secret in place.
     built.catch(() => cache.delete(key));
@@ -31,8 +33,8 @@ export function getAppCredential(tenant: TenantConfig, vaultCredential?: TokenCr
 }
 
 /**
- * Entra refusing the credential itself (a secret rotated or expired in the vault) drops it from the cache, so the
- * next run reads the vault again instead of failing until the process restarts.
+ * Entra refusing the credential itself (a secret rotated or expired in the vault, a federated credential not yet
+ * right) drops it from the cache, so the next run starts afresh instead of failing until the process restarts.
  */
 function forgetWhenRefused(inner: TokenCredential, forget: () => void): TokenCredential {
   return {
@@ -52,20 +54,24 @@ function isRefusedCredential(error: unknown): boolean {
   return error instanceof Error && /\b(invalid_client|unauthorized_client)\b/.test(error.message);
 }
 
-async function buildAppCredential(tenant: TenantConfig, vaultCredential: TokenCredential): Promise<TokenCredential> {
+async function buildAppCredential(
+  tenant: TenantConfig,
+  vaultCredential: () => TokenCredential,
+): Promise<TokenCredential> {
   const local = isLoopbackUrl(tenant.authorityHost);
   // Instance discovery asks login.microsoftonline.com about the authority; a local fake is not known there.
   const options = { authorityHost: tenant.authorityHost, disableInstanceDiscovery: local };
-  if (tenant.clientCertificateName !== undefined) {
+  if (tenant.credential === "federated") return federatedAppCredential(tenant, options);
+  if (tenant.credential === "certificate" && tenant.clientCertificateName !== undefined) {
     const pem = await readSecret(
       tenant,
-      vaultCredential,
+      vaultCredential(),
       tenant.clientCertificateName,
       "INVENTORY_CLIENT_CERTIFICATE_NAME",
     );
     return new ClientCertificateCredential(tenant.tenantId, tenant.clientId, { certificate: pem }, options);
   }
-  const secret = await readSecret(tenant, vaultCredential, tenant.clientSecretName, "INVENTORY_CLIENT_SECRET_NAME");
+  const secret = await readSecret(tenant, vaultCredential(), tenant.clientSecretName, "INVENTORY_CLIENT_SECRET_NAME");
   return new ClientSecretCredential(tenant.tenantId, tenant.clientId, secret, options);
 }
 
@@ -75,20 +81,21 @@ async function readSecret(
   name: string,
   setting: string,
 ): Promise<string> {
-  const client = new SecretClient(tenant.keyVaultUrl, vaultCredential, {
+  const vaultUrl = tenant.keyVaultUrl;
+  // loadConfig requires the vault for every credential that reads one.
+  if (vaultUrl === undefined) throw new AppCredentialError(`KEY_VAULT_URL: required to read secret "${name}"`);
+  const client = new SecretClient(vaultUrl, vaultCredential, {
     // The vault's challenge names vault.azure.net, which a loopback fake's host can never end with.
-    disableChallengeResourceVerification: isLoopbackUrl(tenant.keyVaultUrl),
+    disableChallengeResourceVerification: isLoopbackUrl(vaultUrl),
   });
   let value: string | undefined;
   try {
     value = (await client.getSecret(name)).value;
   } catch (error) {
-    throw new AppCredentialError(
-      `Cannot read secret "${name}" (${setting}) from ${tenant.keyVaultUrl}: ${describe(error)}`,
-    );
+    throw new AppCredentialError(`Cannot read secret "${name}" (${setting}) from ${vaultUrl}: ${describe(error)}`);
   }
   if (value === undefined || value === "") {
-    throw new AppCredentialError(`Secret "${name}" (${setting}) in ${tenant.keyVaultUrl} is empty`);
+    throw new AppCredentialError(`Secret "${name}" (${setting}) in ${vaultUrl} is empty`);
   }
   return value;
 }

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { guidSetting, httpsUrlSetting, integerSetting, ncrontabSetting, optionalTextSetting } from "./settings";
 
+/** How the app registration proves itself (INVENTORY_CREDENTIAL). */
+export const APP_CREDENTIALS = ["secret", "certificate", "federated"] as const;
+export type AppCredentialKind = (typeof APP_CREDENTIALS)[number];
+
 /**
  * The app settings every deployment reads, with their defaults; each kind of snapshot adds its own (its schedule,
  * its upstream options), and all are parsed together. The names are the public contract (PRODUCT.md).
@@ -11,6 +15,8 @@ const baseSettings = {
   KEY_VAULT_URL: httpsUrlSetting.optional(),
   INVENTORY_CLIENT_SECRET_NAME: z.string().trim().min(1).default("inventory-client-secret"),
   INVENTORY_CLIENT_CERTIFICATE_NAME: optionalTextSetting,
+  INVENTORY_CREDENTIAL: optionalTextSetting.pipe(z.enum(APP_CREDENTIALS).optional()),
+  AZURE_CLIENT_ID: optionalTextSetting.pipe(guidSetting.optional()),
   AZURE_AUTHORITY_HOST: httpsUrlSetting.default("https://login.microsoftonline.com"),
   GRAPH_ENDPOINT: httpsUrlSetting.default("https://graph.microsoft.com"),
   GRAPH_SCOPE: z.string().trim().min(1).default("https://graph.microsoft.com/.default"),
@@ -43,10 +49,14 @@ type Settings = z.output<z.ZodObject<typeof baseSettings>>;
 export interface TenantConfig {
   readonly tenantId: string;
   readonly clientId: string;
-  readonly keyVaultUrl: string;
+  /** Undefined only with the federated credential, which reads nothing from a vault. */
+  readonly keyVaultUrl: string | undefined;
   readonly clientSecretName: string;
   readonly clientCertificateName: string | undefined;
   readonly authorityHost: string;
+  readonly credential: AppCredentialKind;
+  /** AZURE_CLIENT_ID: the user-assigned managed identity; undefined means the system-assigned one. */
+  readonly managedIdentityClientId: string | undefined;
 }
 
 export interface StorageConfig {
@@ -120,17 +130,30 @@ function tenantConfig(settings: Settings): TenantConfig | undefined {
     }
     return undefined;
   }
-  const missing = (["INVENTORY_CLIENT_ID", "KEY_VAULT_URL"] as const).filter((name) => settings[name] === undefined);
+  const credential =
+    settings.INVENTORY_CREDENTIAL ??
+    (settings.INVENTORY_CLIENT_CERTIFICATE_NAME === undefined ? "secret" : "certificate");
+  // The federated credential reads nothing from Key Vault, so it needs no vault.
+  const required =
+    credential === "federated"
+      ? (["INVENTORY_CLIENT_ID"] as const)
+      : (["INVENTORY_CLIENT_ID", "KEY_VAULT_URL"] as const);
+  const missing = required.filter((name) => settings[name] === undefined);
   if (missing.length > 0) {
     throw new ConfigError(missing.map((name) => `${name}: required when INVENTORY_TENANT_ID is set`).join("; "));
+  }
+  if (credential === "certificate" && settings.INVENTORY_CLIENT_CERTIFICATE_NAME === undefined) {
+    throw new ConfigError("INVENTORY_CLIENT_CERTIFICATE_NAME: required when INVENTORY_CREDENTIAL is certificate");
   }
   return {
     tenantId: settings.INVENTORY_TENANT_ID.toLowerCase(),
     clientId: settings.INVENTORY_CLIENT_ID!,
-    keyVaultUrl: settings.KEY_VAULT_URL!,
+    keyVaultUrl: settings.KEY_VAULT_URL,
     clientSecretName: settings.INVENTORY_CLIENT_SECRET_NAME,
     clientCertificateName: settings.INVENTORY_CLIENT_CERTIFICATE_NAME,
     authorityHost: settings.AZURE_AUTHORITY_HOST,
+    credential,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
   };
 }
 
@@ -164,7 +187,7 @@ function deepFreeze<T>(value: T): T {
 export function requireTenant(config: Config): TenantConfig {
   if (config.tenant === undefined) {
     throw new ConfigError(
-      "INVENTORY_TENANT_ID: not set; set it (with INVENTORY_CLIENT_ID and KEY_VAULT_URL) to sync a tenant",
+      "INVENTORY_TENANT_ID: not set; set it (with INVENTORY_CLIENT_ID, and KEY_VAULT_URL unless INVENTORY_CREDENTIAL=federated) to sync a tenant",
     );
   }
   return config.tenant;

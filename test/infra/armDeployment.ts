@@ -201,7 +201,9 @@ class TemplateScope implements FunctionHost {
     const given: Record<string, Value> = {};
     const parameters = expectObject(properties.parameters ?? {}, `${entry.symbol}.parameters`);
     for (const [name, p] of Object.entries(parameters)) {
-      given[name] = this.evaluate(expectObject(p, name).value ?? null);
+      // A parameter that reads a conditional module's output is one expression that yields the whole {value}.
+      const parameter = typeof p === "string" ? this.evaluate(p) : p;
+      given[name] = this.evaluate(expectObject(parameter, name).value ?? null);
     }
     const template = expectObject(properties.template, `${entry.symbol}.template`);
     const name = this.nameOf(entry);

@@ -92,6 +92,47 @@ describe("ARM expression evaluator", () => {
       `${rg}/providers/Microsoft.Resources/deployments/mod`,
     ]);
   });
+
+  it.each([
+    [true, "https://kv-1.vault.azure.net"],
+    [false, ""],
+  ])(
+    "passes a module parameter that is one expression for its {value} (a conditional module's output: %s)",
+    (on, uri) => {
+      const child = (parameters: ValueObject, outputs: ValueObject): ValueObject => ({
+        type: "Microsoft.Resources/deployments",
+        apiVersion: "2025-04-01",
+        properties: {
+          expressionEvaluationOptions: { scope: "inner" },
+          mode: "Incremental",
+          parameters,
+          template: { parameters: { p: { type: "string" } }, resources: [], outputs },
+        },
+      });
+      const template: ValueObject = {
+        languageVersion: "2.0",
+        parameters: { on: { type: "bool" } },
+        resources: {
+          vault: {
+            ...child({}, { uri: { value: "https://kv-1.vault.azure.net" } }),
+            name: "vault",
+            condition: "[parameters('on')]",
+          },
+          app: {
+            ...child(
+              {
+                p: "[if(parameters('on'), createObject('value', reference('vault').outputs.uri.value), createObject('value', ''))]",
+              },
+              { o: { value: "[parameters('p')]" } },
+            ),
+            name: "app",
+          },
+        },
+        outputs: { uri: { type: "string", value: "[reference('app').outputs.o.value]" } },
+      };
+      expect(asString(evaluateDeployment(template, { on }, target).outputs.uri ?? null)).toBe(uri);
+    },
+  );
 });
 
 describe("template checks", () => {

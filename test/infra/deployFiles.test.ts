@@ -155,6 +155,11 @@ describe("README deploy section", () => {
     ["grants admin consent", "az ad app permission admin-consent"],
     ["adds the service principal to a security group", "az ad group member add"],
     ["enables the Power BI tenant setting", "Service principals can access read-only admin APIs"],
+    ["creates the federated credential", 'az ad app federated-credential create --id "$CLIENT_ID" --parameters'],
+    ["names its issuer, subject and audience", '"issuer": "\'"$ISSUER"\'", "subject": "\'"$SUBJECT"\'", "audiences":'],
+    ["reads them from the deployment's outputs", "FEDERATED_CREDENTIAL_ISSUER"],
+    ["deletes a former secret from the vault", "az keyvault secret delete --vault-name"],
+    ["and revokes it on the app registration", "az ad app credential delete --id"],
     ["creates a client secret", "az ad app credential reset"],
     ["deploys with azd", "azd up"],
     ["deploys with the Azure CLI", "az deployment group create"],
@@ -165,6 +170,16 @@ describe("README deploy section", () => {
     ["queries the API", "/api/snapshots/latest/users?code="],
   ])("%s", (_what, text) => {
     expect(guide).toContain(text);
+  });
+
+  it("offers the federated credential first, then the secret, then the certificate", () => {
+    const order = (...texts: string[]) => texts.map((text) => guide.indexOf(text));
+    const choices = order("1. **`federated` (recommended", "2. **`secret`**", "3. **`certificate`**");
+    const step6 = order("#### Federated:", "#### Or put the client secret into the vault", "#### Or a certificate");
+    for (const positions of [choices, step6]) {
+      expect(positions.every((position) => position >= 0)).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    }
   });
 
   it("tells not to give the app Power BI API permissions", () => {

@@ -16,17 +16,23 @@ const deployerId = "99999999-8888-7777-6666-555555555555";
 
 describeWithBicep("infra/main.bicep compiled to ARM", () => {
   let template: ValueObject;
+  /** The defaults: the federated credential, with no Key Vault. */
   let main: EvaluatedDeployment;
+  /** The client secret in Key Vault. */
+  let withSecret: EvaluatedDeployment;
   const deploy = (parameters: Record<string, Value> = {}): EvaluatedDeployment =>
     evaluateDeployment(template, { clientId, ...parameters }, target);
 
   beforeAll(async () => {
     template = (await buildMain()).template;
     main = deploy();
+    withSecret = deploy({ credential: "secret" });
   }, 600_000);
 
-  const id = (type: string): string => single(main, type).id;
-  const name = (type: string): string => single(main, type).name;
+  const id = (type: string, deployment = main): string => single(deployment, type).id;
+  const name = (type: string, deployment = main): string => single(deployment, type).name;
+  const vaultId = (): string => id("Microsoft.KeyVault/vaults", withSecret);
+  const vaultName = (): string => name("Microsoft.KeyVault/vaults", withSecret);
   const identityId = (): string => id("Microsoft.ManagedIdentity/userAssignedIdentities");
   const principalId = (): string => runtimeRefText(identityId(), "principalId");
   const identityClientId = (): string => runtimeRefText(identityId(), "clientId");
@@ -36,25 +42,38 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
   };
 
   describe("role assignments", () => {
-    it("grants the app identity exactly the four roles it needs, each on its own resource", () => {
-      const granted = roleAssignments(main).map((a) => ({ role: a.role, scope: a.scope, principal: a.principalId }));
+    const granted = (deployment: EvaluatedDeployment) =>
+      roleAssignments(deployment).map((a) => ({ role: a.role, scope: a.scope, principal: a.principalId }));
+    const order = (a: { role: string }, b: { role: string }): number => a.role.localeCompare(b.role);
+    const appRoles = () => {
       const storage = id("Microsoft.Storage/storageAccounts");
-      const expected = [
+      return [
         { role: roles.storageBlobDataOwner, scope: storage, principal: principalId() },
         { role: roles.storageTableDataContributor, scope: storage, principal: principalId() },
-        { role: roles.keyVaultSecretsUser, scope: id("Microsoft.KeyVault/vaults"), principal: principalId() },
         {
           role: roles.monitoringMetricsPublisher,
           scope: id("Microsoft.Insights/components"),
           principal: principalId(),
         },
       ];
-      const order = (a: { role: string }, b: { role: string }): number => a.role.localeCompare(b.role);
-      expect([...granted].sort(order)).toEqual([...expected].sort(order));
+    };
+
+    it("grants the app identity exactly the three roles the federated credential needs, each on its own resource", () => {
+      expect(granted(main).sort(order)).toEqual(appRoles().sort(order));
     });
 
+    it.each(["secret", "certificate"])(
+      "adds Key Vault Secrets User on the vault with the %s credential",
+      (credential) => {
+        const deployment = deploy({ credential, clientCertificateName: "inventory-cert" });
+        const vault = { role: roles.keyVaultSecretsUser, scope: vaultId(), principal: principalId() };
+        expect(granted(deployment).sort(order)).toEqual([...appRoles(), vault].sort(order));
+      },
+    );
+
     it("names each assignment guid(scope id, principal id, role definition id) and marks it a service principal", () => {
-      const assignments = roleAssignments(main);
+      expect(roleAssignments(main)).toHaveLength(3);
+      const assignments = roleAssignments(withSecret);
       expect(assignments).toHaveLength(4);
       for (const a of assignments) {
         expect(a.roleDefinitionId).toBe(
@@ -67,42 +86,69 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
 
     it("grants no role on the resource group or subscription and defines no custom role", () => {
       const rg = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroupName}`;
-      for (const a of roleAssignments(main))
+      for (const a of [...roleAssignments(main), ...roleAssignments(withSecret)])
         expect(a.scope.toLowerCase().startsWith(`${rg}/providers/`.toLowerCase())).toBe(true);
       expect(deployed(main, "Microsoft.Authorization/roleDefinitions")).toHaveLength(0);
     });
 
     it("gives the deployer Key Vault Secrets Officer on the vault only when deployerPrincipalId is set", () => {
-      const withDeployer = roleAssignments(deploy({ deployerPrincipalId: deployerId }));
+      const withDeployer = roleAssignments(deploy({ credential: "secret", deployerPrincipalId: deployerId }));
       const extra = withDeployer.filter((a) => a.principalId === deployerId);
       expect(extra.map((a) => ({ role: a.role, scope: a.scope, type: a.principalType }))).toEqual([
-        { role: roles.keyVaultSecretsOfficer, scope: id("Microsoft.KeyVault/vaults"), type: "User" },
+        { role: roles.keyVaultSecretsOfficer, scope: vaultId(), type: "User" },
       ]);
       expect(withDeployer).toHaveLength(5);
-      expect(roleAssignments(main).some((a) => a.role === roles.keyVaultSecretsOfficer)).toBe(false);
+      expect(roleAssignments(withSecret).some((a) => a.role === roles.keyVaultSecretsOfficer)).toBe(false);
+    });
+
+    it("gives the deployer nothing with the federated credential, which has no vault to write to", () => {
+      expect(roleAssignments(deploy({ deployerPrincipalId: deployerId }))).toEqual(roleAssignments(main));
     });
   });
 
   describe("secrets", () => {
     it("exposes no key, secret or connection string in outputs or app settings and calls no list*()", () => {
       expect(secretExposures(template, main)).toEqual([]);
+      expect(secretExposures(template, withSecret)).toEqual([]);
       expect(
-        secretExposures(template, deploy({ clientCertificateName: "inventory-cert", functionTimeout: "01:00:00" })),
+        secretExposures(
+          template,
+          deploy({ credential: "certificate", clientCertificateName: "inventory-cert", functionTimeout: "01:00:00" }),
+        ),
       ).toEqual([]);
     });
 
-    it("outputs names and ids only", () => {
-      const outputs = Object.fromEntries(Object.entries(main.outputs).map(([k, v]) => [k, asString(v)]));
+    const outputsOf = (deployment: EvaluatedDeployment) =>
+      Object.fromEntries(Object.entries(deployment.outputs).map(([k, v]) => [k, asString(v)]));
+
+    it("outputs names and ids only, and what the app registration's federated credential must name", () => {
       const site = id("Microsoft.Web/sites");
-      expect(outputs).toEqual({
+      expect(outputsOf(main)).toEqual({
         AZURE_FUNCTION_APP_NAME: name("Microsoft.Web/sites"),
         AZURE_FUNCTION_APP_HOST_NAME: runtimeRefText(site, "defaultHostName"),
-        AZURE_KEY_VAULT_NAME: name("Microsoft.KeyVault/vaults"),
-        AZURE_KEY_VAULT_URL: `https://${name("Microsoft.KeyVault/vaults")}.vault.azure.net`,
+        AZURE_KEY_VAULT_NAME: "",
+        AZURE_KEY_VAULT_URL: "",
         AZURE_IDENTITY_CLIENT_ID: identityClientId(),
         AZURE_IDENTITY_PRINCIPAL_ID: principalId(),
         AZURE_STORAGE_ACCOUNT_NAME: name("Microsoft.Storage/storageAccounts"),
+        FEDERATED_CREDENTIAL_ISSUER: `https://login.microsoftonline.com/${target.tenantId}/v2.0`,
+        FEDERATED_CREDENTIAL_SUBJECT: principalId(),
+        FEDERATED_CREDENTIAL_AUDIENCE: "api://AzureADTokenExchange",
       });
+    });
+
+    it("outputs the vault with a secret", () => {
+      expect(outputsOf(withSecret)).toMatchObject({
+        AZURE_KEY_VAULT_NAME: vaultName(),
+        AZURE_KEY_VAULT_URL: `https://${vaultName()}.vault.azure.net`,
+      });
+    });
+
+    it("names the identity's own tenant as issuer, also when the inventoried tenant is another", () => {
+      const other = deploy({ tenantId: "22222222-3333-4444-5555-666666666666" });
+      expect(outputsOf(other).FEDERATED_CREDENTIAL_ISSUER).toBe(
+        `https://login.microsoftonline.com/${target.tenantId}/v2.0`,
+      );
     });
   });
 
@@ -152,19 +198,21 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
       expect(site.body.tags).toEqual({ "azd-service-name": "api" });
     });
 
-    it("sets the product's settings with identity-based connections", () => {
+    const settingsOf = (deployment: EvaluatedDeployment) =>
+      Object.fromEntries(appSettings(deployment).map((s) => [s.name, asString(s.value)]));
+
+    it("sets the product's settings with identity-based connections, and the federated credential by default", () => {
       const storage = name("Microsoft.Storage/storageAccounts");
-      const settings = Object.fromEntries(appSettings(main).map((s) => [s.name, asString(s.value)]));
+      const settings = settingsOf(main);
       expect(settings).toEqual({
         AzureWebJobsStorage__accountName: storage,
         AzureWebJobsStorage__credential: "managedidentity",
         AzureWebJobsStorage__clientId: identityClientId(),
         AZURE_CLIENT_ID: identityClientId(),
         INVENTORY_TABLE_ENDPOINT: `https://${storage}.table.core.windows.net`,
-        KEY_VAULT_URL: `https://${name("Microsoft.KeyVault/vaults")}.vault.azure.net`,
         INVENTORY_TENANT_ID: target.tenantId,
         INVENTORY_CLIENT_ID: clientId,
-        INVENTORY_CLIENT_SECRET_NAME: "inventory-client-secret",
+        INVENTORY_CREDENTIAL: "federated",
         USERS_SYNC_SCHEDULE: "0 0 2 * * *",
         WORKSPACES_SYNC_SCHEDULE: "0 30 2 * * *",
         INVENTORY_RETENTION_DAYS: "30",
@@ -174,9 +222,27 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
       expect(appSettings(main)).toHaveLength(Object.keys(settings).length); // no name twice
     });
 
+    it("points the secret and certificate credentials at the vault", () => {
+      const vault = `https://${vaultName()}.vault.azure.net`;
+      expect(settingsOf(withSecret)).toEqual({
+        ...settingsOf(main),
+        INVENTORY_CREDENTIAL: "secret",
+        KEY_VAULT_URL: vault,
+        INVENTORY_CLIENT_SECRET_NAME: "inventory-client-secret",
+      });
+      const certificate = deploy({ credential: "certificate", clientCertificateName: "inventory-cert" });
+      expect(settingsOf(certificate)).toEqual({
+        ...settingsOf(withSecret),
+        INVENTORY_CREDENTIAL: "certificate",
+        INVENTORY_CLIENT_CERTIFICATE_NAME: "inventory-cert",
+      });
+      expect(appSettings(certificate)).toHaveLength(Object.keys(settingsOf(certificate)).length);
+    });
+
     it("passes optional settings through only when they are given", () => {
       const custom = deploy({
         tenantId: "22222222-3333-4444-5555-666666666666",
+        credential: "certificate",
         clientCertificateName: "inventory-cert",
         functionTimeout: "01:00:00",
         usersSyncSchedule: "0 15 3 * * *",
@@ -188,6 +254,9 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
       expect(setting(custom, "USERS_SYNC_SCHEDULE")).toBe("0 15 3 * * *");
       expect(setting(custom, "INVENTORY_RETENTION_DAYS")).toBe("7");
       expect(setting(main, "INVENTORY_CLIENT_CERTIFICATE_NAME")).toBeUndefined();
+      expect(setting(deploy({ clientCertificateName: "inventory-cert" }), "INVENTORY_CLIENT_CERTIFICATE_NAME")).toBe(
+        undefined,
+      );
       expect(setting(main, "AzureFunctionsJobHost__functionTimeout")).toBeUndefined();
     });
 
@@ -220,8 +289,12 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
       expect(properties(container).publicAccess).toBe("None");
     });
 
+    it("deploys no Key Vault with the federated credential", () => {
+      expect(deployed(main, "Microsoft.KeyVault/vaults")).toHaveLength(0);
+    });
+
     it("Key Vault is in RBAC mode with soft delete and purge protection", () => {
-      const vault = properties(single(main, "Microsoft.KeyVault/vaults"));
+      const vault = properties(single(withSecret, "Microsoft.KeyVault/vaults"));
       expect(vault).toMatchObject({
         tenantId: target.tenantId,
         enableRbacAuthorization: true,
@@ -242,13 +315,13 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
     });
 
     it("creates no secret: the credential is put into the vault by hand", () => {
-      expect(deployed(main, "Microsoft.KeyVault/vaults/secrets")).toHaveLength(0);
+      expect(deployed(withSecret, "Microsoft.KeyVault/vaults/secrets")).toHaveLength(0);
     });
   });
 
   describe("names", () => {
     it.each(["inv", "abcdefgh", "Ab1", "my-inv"])("are valid for every resource with namePrefix %s", (prefix) => {
-      const d = deploy({ namePrefix: prefix });
+      const d = deploy({ namePrefix: prefix, credential: "secret" });
       const storage = single(d, "Microsoft.Storage/storageAccounts").name;
       const vault = single(d, "Microsoft.KeyVault/vaults").name;
       expect(storage).toMatch(/^[a-z0-9]{3,24}$/);

@@ -1,11 +1,13 @@
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { InvocationContext, type Timer } from "@azure/functions";
+import { randomUUID } from "node:crypto";
 import { format } from "node:util";
 import { loadAppConfig } from "../../src/kinds/registry";
 import { functionDefinitions, type TimerFunction } from "../../src/functions/definitions";
 import { startLocalHost } from "../../dev/local/localHost";
+import { TOKEN_EXCHANGE_APP_ID } from "../../dev/simulator/federatedCredentials";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
-import { syncKind, inventoryFor } from "../../src/app/inventory";
+import { createInventory, inventoryFor, syncKind } from "../../src/app/inventory";
 import {
   fastUpstream,
   guardUnhandledRejections,
@@ -24,6 +26,9 @@ const WORKSPACES = 4;
 
 let env: TestEnvironment;
 const lines: string[] = [];
+/** Tokens and table rows of the federated sessions' tenant. */
+const federatedTokens: string[] = [];
+const federatedEntities: string[] = [];
 const restore: (() => void)[] = [];
 guardUnhandledRejections();
 
@@ -64,9 +69,16 @@ function contextLogging(name: string): InvocationContext {
   });
 }
 
-/** The secrets of the session: the client secret, every token issued, and the signature of each on its own. */
+function audienceOf(token: string): unknown {
+  return (JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { aud?: unknown }).aud;
+}
+
+/**
+ * The secrets of the session: the client secret, every token issued (the managed identity's exchange tokens, which
+ * are the federated assertions, among them), and the signature of each on its own.
+ */
 function secrets(...extra: string[]): string[] {
-  const tokens = env.tenant.calls.issuedTokens;
+  const tokens = [...env.tenant.calls.issuedTokens, ...federatedTokens];
   expect(tokens.length).toBeGreaterThan(3);
   return [env.tenant.clientSecret, ...tokens, ...tokens.map((token) => token.split(".")[2]!), ...extra];
 }
@@ -104,7 +116,34 @@ describe("secret hygiene with the most verbose logging", () => {
         log: (line) => lines.push(line),
       },
     );
-    for (const result of [unauthorized, refused]) {
+    // The federated credential: the managed identity's token is the client assertion, a secret like every token. A
+    // tenant of its own, whose tokens outlive a loaded machine's two round trips per token (identity, then Entra) and
+    // still stay under MSAL's five-minute cache threshold, so each one is fresh and recorded.
+    const federatedEnv = await startTestEnvironment({ users: 200, seed: SEED, tokenLifetimeSeconds: 60 });
+    let refusedAssertion: Awaited<ReturnType<typeof syncKind>>;
+    try {
+      const federated = loadAppConfig({ ...federatedEnv.settings, ...federatedEnv.tenant.useFederatedCredential() });
+      const accepted = await syncKind("users", federated, { log: (line) => lines.push(line) });
+      expect(accepted.error).toBeUndefined();
+      expect(accepted.status).toBe("succeeded");
+      const trusted = federatedEnv.tenant.managedIdentityFederatedCredential();
+      federatedEnv.tenant.setFederatedCredentials([{ ...trusted, subject: randomUUID() }]);
+      // An inventory of its own, which has no token yet: it must present a new assertion, which Entra refuses.
+      refusedAssertion = await createInventory(federated).sync("users", { log: (line) => lines.push(line) });
+      expect(refusedAssertion.error).toMatch(/AADSTS700213/);
+      federatedTokens.push(...federatedEnv.tenant.calls.issuedTokens);
+      federatedEntities.push(
+        ...(await tenantEntities(await tablesOf(federated), federatedEnv.tenant.tenantId)).map((e) =>
+          JSON.stringify(e),
+        ),
+      );
+    } finally {
+      await federatedEnv.close();
+    }
+    expect(
+      federatedTokens.filter((token) => audienceOf(token) === TOKEN_EXCHANGE_APP_ID).length,
+    ).toBeGreaterThanOrEqual(2);
+    for (const result of [unauthorized, refused, refusedAssertion]) {
       expect(result.status).toBe("failed");
       errors.push(result.error ?? "");
     }
@@ -145,7 +184,7 @@ describe("secret hygiene with the most verbose logging", () => {
     expect(responses.length).toBeGreaterThan(10);
   });
 
-  it("leaks neither the client secret nor any access token into logs, errors, tables or responses", async () => {
+  it("leaks neither the client secret nor any access token or assertion into logs, errors, tables or responses", async () => {
     expect(lines.length).toBeGreaterThan(50);
     expectNoSecret("log lines", lines, [wrong]);
     expectNoSecret("error messages", errors, [wrong]);
@@ -154,8 +193,9 @@ describe("secret hygiene with the most verbose logging", () => {
     expect(entities.length).toBeGreaterThan(1_000);
     expectNoSecret(
       "table entities",
-      entities.map((entity) => JSON.stringify(entity)),
+      [...entities.map((entity) => JSON.stringify(entity)), ...federatedEntities],
       [wrong],
     );
+    expect(federatedEntities.length).toBeGreaterThan(200);
   });
 });

@@ -44,7 +44,41 @@ describe("loadConfig", () => {
       clientSecretName: "inventory-client-secret",
       clientCertificateName: undefined,
       authorityHost: "https://login.microsoftonline.com",
+      credential: "secret",
+      managedIdentityClientId: undefined,
     });
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ["secret by default", {}, "secret"],
+    ["certificate when a certificate name is set", { INVENTORY_CLIENT_CERTIFICATE_NAME: "cert" }, "certificate"],
+    [
+      "the setting over the certificate name",
+      { INVENTORY_CLIENT_CERTIFICATE_NAME: "cert", INVENTORY_CREDENTIAL: "secret" },
+      "secret",
+    ],
+    ["federated when asked", { INVENTORY_CREDENTIAL: "federated" }, "federated"],
+    ["the default for an empty setting", { INVENTORY_CREDENTIAL: " " }, "secret"],
+  ])("chooses the app credential: %s", (_case, settings, credential) => {
+    expect(loadConfig({ ...tenant, ...settings }).tenant?.credential).toBe(credential);
+  });
+
+  it("needs no vault for the federated credential, and reads the managed identity from AZURE_CLIENT_ID", () => {
+    const identity = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    const config = loadConfig({
+      ...tenant,
+      KEY_VAULT_URL: undefined,
+      INVENTORY_CREDENTIAL: "federated",
+      AZURE_CLIENT_ID: identity,
+    });
+    expect(config.tenant).toMatchObject({
+      credential: "federated",
+      keyVaultUrl: undefined,
+      managedIdentityClientId: identity,
+    });
+    expect(
+      loadConfig({ ...tenant, INVENTORY_CREDENTIAL: "federated" }).tenant?.managedIdentityClientId,
+    ).toBeUndefined();
   });
 
   it("is frozen", () => {
@@ -89,6 +123,24 @@ describe("loadConfig", () => {
       "INVENTORY_TABLE_ENDPOINT: must be an https:// URL (http:// only on loopback)",
     ],
     [{ INVENTORY_INVALID_ITEMS: "ignore" }, "INVENTORY_INVALID_ITEMS"],
+    [{ ...tenant, INVENTORY_CREDENTIAL: "password" }, "INVENTORY_CREDENTIAL"],
+    [{ ...tenant, INVENTORY_CREDENTIAL: "Federated" }, "INVENTORY_CREDENTIAL"],
+    [
+      { ...tenant, INVENTORY_CREDENTIAL: "certificate" },
+      "INVENTORY_CLIENT_CERTIFICATE_NAME: required when INVENTORY_CREDENTIAL is certificate",
+    ],
+    [
+      { ...tenant, KEY_VAULT_URL: undefined, INVENTORY_CREDENTIAL: "secret" },
+      "KEY_VAULT_URL: required when INVENTORY_TENANT_ID is set",
+    ],
+    [
+      { ...tenant, KEY_VAULT_URL: undefined, INVENTORY_CLIENT_CERTIFICATE_NAME: "cert" },
+      "KEY_VAULT_URL: required when INVENTORY_TENANT_ID is set",
+    ],
+    [
+      { ...tenant, INVENTORY_CREDENTIAL: "federated", AZURE_CLIENT_ID: "my-identity" },
+      "AZURE_CLIENT_ID: must be a GUID",
+    ],
   ])("rejects %j naming the setting", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
