@@ -5,6 +5,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FunctionDefinition, HttpFunction, TimerFunction } from "../../src/functions/definitions";
 import { nextOccurrence, parseNcrontab } from "../../src/config/ncrontab";
+import { isRefusal, routableRequest } from "./requestTarget";
+import { answerClientError, answerConnect, MAX_HEAD_BYTES } from "./socketAnswers";
 
 export interface LocalHostOptions {
   port: number;
@@ -32,10 +34,23 @@ export async function startLocalHost(definitions: FunctionDefinition[], options:
   const routes = definitions.filter((d): d is HttpFunction => d.trigger === "http").map(compileRoute);
   const timers = definitions.filter((d): d is TimerFunction => d.trigger === "timer");
   const running = new Set<Promise<void>>();
-  const server = createServer((request, response) => {
-    const handled = serve(routes, request, response, options.log);
+  // Node's own answers to requests it cannot parse (and its Host check) have empty bodies: they are answered here.
+  const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES, requireHostHeader: false }, (request, response) => {
+    const handled = serve(routes, request, response, options.log).catch((error: unknown) => {
+      // A client that hangs up before the answer is written is no failure of the host.
+      if (!response.destroyed) {
+        options.log(`[host] answering failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      response.destroy();
+    });
     running.add(handled);
     void handled.finally(() => running.delete(handled));
+  });
+  server.on("clientError", answerClientError);
+  server.on("connect", answerConnect);
+  server.on("checkExpectation", (request, response) => {
+    request.resume();
+    void write(response, errorAnswer(417, "ExpectationFailed", "the only expectation this host meets is 100-continue"));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -96,41 +111,39 @@ async function serve(
   response: ServerResponse,
   log: (message: string) => void,
 ) {
-  const url = new URL(request.url ?? "/", "http://localhost");
+  const routable = routableRequest(request);
+  if (isRefusal(routable)) {
+    // Nothing of the request is read; its body is discarded rather than left to reset the connection.
+    request.resume();
+    const close: Record<string, string> = routable.status === 400 ? {} : { Connection: "close" };
+    await write(response, errorAnswer(routable.status, routable.code, routable.message, close));
+    return;
+  }
+  const { path, search, origin } = routable;
+  const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
   try {
     const matched = routes.flatMap((route) => {
-      const match = route.pattern.exec(url.pathname);
+      const match = route.pattern.exec(path);
       return match === null ? [] : [{ route, match }];
     });
     const hit = matched.find(({ route }) => route.definition.methods.includes((request.method ?? "GET") as never));
     if (hit === undefined) {
-      const status = matched.length > 0 ? 405 : 404;
-      await write(
-        response,
-        new HttpResponse({
-          status,
-          jsonBody: {
-            error: {
-              code: status === 404 ? "NotFound" : "MethodNotAllowed",
-              message: `no function serves ${request.method} ${url.pathname}`,
-            },
-          },
-        }),
-      );
-      return;
+      request.resume();
+      const message = `no function serves ${request.method} ${shown}`;
+      if (matched.length === 0) return await write(response, errorAnswer(404, "NotFound", message));
+      const allow = [...new Set(matched.flatMap(({ route }) => route.definition.methods))].join(", ");
+      return await write(response, errorAnswer(405, "MethodNotAllowed", message, { Allow: allow }));
     }
     const params = routeParams(hit.route.names, hit.match);
     if (params === undefined) {
-      await write(
-        response,
-        new HttpResponse({
-          status: 400,
-          jsonBody: { error: { code: "InvalidPath", message: "the path has malformed percent-encoding" } },
-        }),
-      );
-      return;
+      request.resume();
+      return await write(response, errorAnswer(400, "InvalidPath", "the path has malformed percent-encoding"));
     }
     const body = await readBody(request);
+    if (body === undefined) {
+      const message = `the body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
+      return await write(response, errorAnswer(413, "ContentTooLarge", message, { Connection: "close" }));
+    }
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([name, value]) => [
         name,
@@ -139,10 +152,11 @@ async function serve(
     );
     const httpRequest = new HttpRequest({
       method: request.method ?? "GET",
-      url: `http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`,
+      url: `${origin}${path}${search}`,
       headers,
       params,
-      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+      // The Functions host drops a GET or HEAD body; HttpRequest would warn about it on every such request.
+      ...(body.length > 0 && !["GET", "HEAD"].includes(request.method ?? "GET") ? { body: { bytes: body } } : {}),
     });
     const result = await hit.route.definition.handler(httpRequest, invocationContext(hit.route.definition.name, log));
     await write(response, result instanceof HttpResponse ? result : new HttpResponse(result));
@@ -150,19 +164,27 @@ async function serve(
     // The client hung up mid-answer (a load generator stopping does): nobody is left to answer, and answering would
     // fail again outside this catch and take the whole host down.
     if (response.destroyed) return;
-    log(`[host] ${request.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`[host] ${request.method} ${shown} failed: ${error instanceof Error ? error.message : String(error)}`);
     if (!response.headersSent) {
-      await write(
-        response,
-        new HttpResponse({
-          status: 500,
-          jsonBody: { error: { code: "InternalError", message: "the host failed to run the function" } },
-        }),
-      );
+      await write(response, errorAnswer(500, "InternalError", "the host failed to run the function"));
     } else {
       response.destroy();
     }
   }
+}
+
+/** The product's error shape; errors are never cached. */
+function errorAnswer(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return new HttpResponse({
+    status,
+    jsonBody: { error: { code, message } },
+    headers: { "Cache-Control": "no-store", ...headers },
+  });
 }
 
 /** Route parameters, URL-decoded; undefined when a segment is not valid percent-encoding (`%`, `%zz`, `%E0%A4`). */
@@ -185,10 +207,26 @@ async function write(response: ServerResponse, result: HttpResponse): Promise<vo
   await pipeline(Readable.fromWeb(result.body), response);
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** No function takes a body larger than this (POST /sync takes none); a larger one is a 413, not held in memory. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body, or undefined once it grows past MAX_BODY_BYTES (the rest is read and discarded). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      tooLarge = true;
+      chunks.length = 0;
+      resolve(undefined);
+    });
+    request.once("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    request.once("error", reject);
+  });
 }
 
 function invocationContext(functionName: string, log: (message: string) => void): InvocationContext {
