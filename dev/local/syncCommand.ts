@@ -5,7 +5,19 @@ import type { SyncProgress } from "../../src/sync/runSync";
 import { syncKind, type SyncOutcome } from "../../src/sync/syncService";
 import { loadLocalSettings } from "./localSettings";
 
-const USAGE = "usage: npm run sync -- users|workspaces|all";
+const USAGE = `usage: npm run sync -- ${SNAPSHOT_KINDS.join("|")}|all`;
+
+const HELP = [
+  USAGE,
+  "",
+  "Runs one sync now, with the current configuration (environment and local.settings.json), through the same",
+  "code the timers run. `all` syncs every kind in turn. Progress goes to stderr on a terminal; each kind ends",
+  'with one JSON line on stdout: {"snapshotId", "kind", "status", "counts", "durationMs"}.',
+  "",
+  "Needs INVENTORY_TENANT_ID, INVENTORY_CLIENT_ID and KEY_VAULT_URL (`npm start` runs the simulated tenant).",
+  "",
+  "Exit codes: 0 succeeded, 1 failed, 2 bad arguments or configuration, 3 paused (a later run resumes it).",
+].join("\n");
 
 /** Exit codes: 0 succeeded, 1 failed, 2 bad arguments or configuration, 3 paused (the next run resumes it). */
 const EXIT = { succeeded: 0, failed: 1, usage: 2, running: 3 } as const;
@@ -16,6 +28,10 @@ const EXIT = { succeeded: 0, failed: 1, usage: 2, running: 3 } as const;
  */
 export async function syncCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
   const [target, ...extra] = args;
+  if (args.length === 1 && (target === "--help" || target === "-h")) {
+    out(HELP);
+    return EXIT.succeeded;
+  }
   const kinds: SnapshotKind[] | undefined =
     target === "all"
       ? [...SNAPSHOT_KINDS]
