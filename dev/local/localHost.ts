@@ -15,9 +15,13 @@ export interface LocalHostOptions {
 
 export interface LocalHost {
   readonly url: string;
-  /** Runs a timer function now, as its schedule would. */
+  /** Runs a timer function now, as its schedule would; refused once the host is closing. */
   runTimer(name: string): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops taking work (timers, new connections), then waits for what runs: every invocation, or with `until` only
+   * until that settles. Resolves with the names of the invocations still running, which the caller abandons.
+   */
+  close(options?: { until?: Promise<unknown> }): Promise<string[]>;
 }
 
 interface Route {
@@ -33,7 +37,8 @@ interface Route {
 export async function startLocalHost(definitions: FunctionDefinition[], options: LocalHostOptions): Promise<LocalHost> {
   const routes = definitions.filter((d): d is HttpFunction => d.trigger === "http").map(compileRoute);
   const timers = definitions.filter((d): d is TimerFunction => d.trigger === "timer");
-  const running = new Set<Promise<void>>();
+  const running = new Invocations();
+  let closing = false;
   // Node's own answers to requests it cannot parse (and its Host check) have empty bodies: they are answered here.
   const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES, requireHostHeader: false }, (request, response) => {
     const handled = serve(routes, request, response, options.log).catch((error: unknown) => {
@@ -43,8 +48,7 @@ export async function startLocalHost(definitions: FunctionDefinition[], options:
       }
       response.destroy();
     });
-    running.add(handled);
-    void handled.finally(() => running.delete(handled));
+    void running.track(`${request.method} ${(request.url ?? "").slice(0, 100)}`, handled);
   });
   server.on("clientError", answerClientError);
   server.on("connect", answerConnect);
@@ -72,20 +76,25 @@ export async function startLocalHost(definitions: FunctionDefinition[], options:
       options.log(`[${timer.name}] failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const stopTimers = timers.map((timer) => schedule(timer, () => runTimer(timer), running));
+  const stopTimers = timers.map((timer) => schedule(timer, () => running.track(timer.name, runTimer(timer))));
 
   return {
     url,
     async runTimer(name) {
       const timer = timers.find((candidate) => candidate.name === name);
       if (timer === undefined) throw new Error(`no timer function named ${name}`);
-      await runTimer(timer);
+      if (closing) throw new Error(`the host is stopping; ${name} was not started`);
+      await running.track(name, runTimer(timer));
     },
-    async close() {
+    async close(closeOptions = {}) {
+      closing = true;
       stopTimers.forEach((stop) => stop());
+      // No new connections; idle keep-alive ones go now, busy ones when their answer is written.
+      server.close();
+      server.closeIdleConnections();
+      const left = await running.settled(closeOptions.until);
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled(running);
+      return left;
     },
   };
 }
@@ -241,7 +250,7 @@ function invocationContext(functionName: string, log: (message: string) => void)
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Arms a timer for each next occurrence; runs never overlap within this host (the sync lease covers instances). */
-function schedule(timer: TimerFunction, run: () => Promise<void>, running: Set<Promise<void>>): () => void {
+function schedule(timer: TimerFunction, run: () => Promise<void>): () => void {
   const expression = parseNcrontab(timer.schedule);
   let handle: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -253,15 +262,37 @@ function schedule(timer: TimerFunction, run: () => Promise<void>, running: Set<P
       handle = setTimeout(arm, MAX_TIMEOUT_MS);
       return;
     }
-    handle = setTimeout(() => {
-      const invocation = run().finally(arm);
-      running.add(invocation);
-      void invocation.finally(() => running.delete(invocation));
-    }, delay);
+    handle = setTimeout(() => void run().finally(arm), delay);
   };
   arm();
   return () => {
     stopped = true;
     clearTimeout(handle);
   };
+}
+
+/** What runs in the host now, by name: HTTP invocations and timer runs, so that close() can wait for them. */
+class Invocations {
+  private readonly running = new Map<Promise<unknown>, string>();
+
+  track<T>(name: string, invocation: Promise<T>): Promise<T> {
+    this.running.set(invocation, name);
+    const done = () => void this.running.delete(invocation);
+    invocation.then(done, done);
+    return invocation;
+  }
+
+  /** Waits until nothing runs, or until `until` settles; resolves with the names of what still runs then. */
+  async settled(until?: Promise<unknown>): Promise<string[]> {
+    let expired = false;
+    const deadline = (until ?? new Promise<never>(() => undefined)).then(
+      () => void (expired = true),
+      () => void (expired = true),
+    );
+    // Invocations started while waiting (an HTTP request already on its way) are waited for too.
+    while (this.running.size > 0 && !expired) {
+      await Promise.race([Promise.allSettled([...this.running.keys()]), deadline]);
+    }
+    return [...this.running.values()];
+  }
 }
