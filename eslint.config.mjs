@@ -3,7 +3,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  // test/clients/typedClient is type-checked by its test, against types generated from the live document.
+  // test/clients/typedClient is type-checked by its test, against types generated from the live document;
+  // .tools holds programs the tests install (PowerShell).
   {
     ignores: [
       "dist/**",
@@ -13,6 +14,7 @@ export default tseslint.config(
       "**/*.mjs",
       "**/*.js",
       "test/clients/typedClient/**",
+      ".tools/**",
     ],
   },
   js.configs.recommended,
