@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { ConfigError, loadConfig } from "../../src/config/config";
 import { functionDefinitions } from "../../src/functions/definitions";
@@ -144,8 +145,16 @@ if (simulated && process.env.SIMULATOR_TLS_DIR === undefined) {
   );
 } else {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
-  // The process that started this one is gone (even killed): nobody is left to stop what this one started.
-  if (process.connected) process.once("disconnect", () => void stop("the parent process ended", 0, STOP_WAIT_MS));
+  // The process that started this one is gone (even killed): nobody is left to stop what this one started, nor to
+  // remove the certificate folder it made for the simulated tenant.
+  if (process.connected) {
+    process.once("disconnect", () => {
+      const tlsDir = process.env.SIMULATOR_TLS_DIR;
+      if (tlsDir !== undefined)
+        services.add("the certificate folder", () => rm(tlsDir, { recursive: true, force: true }));
+      void stop("the parent process ended", 0, STOP_WAIT_MS);
+    });
+  }
   process.on("uncaughtException", (error) => {
     console.error(`Unexpected error: ${describe(error)}`);
     void stop("an unexpected error", 1, 0);

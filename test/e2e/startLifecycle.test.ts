@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { killMarked, markedProcesses, markedProcessesAfter, MARKER } from "../support/markedProcesses";
@@ -74,6 +74,16 @@ function npmStart(settings: Record<string, string>): Started {
   return run;
 }
 
+/** A process's environment, from /proc. */
+function readEnvironment(pid: number): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const entry of readFileSync(`/proc/${pid}/environ`, "latin1").split("\0")) {
+    const equals = entry.indexOf("=");
+    if (equals > 0) environment[entry.slice(0, equals)] = entry.slice(equals + 1);
+  }
+  return environment;
+}
+
 /** Ctrl-C in a terminal: SIGINT to the whole foreground process group. */
 const ctrlC = (run: Started) => process.kill(-run.child.pid!, "SIGINT");
 
@@ -134,8 +144,14 @@ describe("npm start stops everything it started, on every way out", () => {
     const run = npmStart({ SIMULATOR_USERS: "10", SIMULATOR_WORKSPACES: "0" });
     await run.printed("Ctrl-C stops everything.");
     expect(markedProcesses(run.marker).some(({ command }) => command.includes("azurite"))).toBe(true);
+    const tlsDir = readEnvironment(
+      markedProcesses(run.marker).find(({ pid }) => pid !== run.child.pid)!.pid,
+    ).SIMULATOR_TLS_DIR!;
+    expect(existsSync(tlsDir)).toBe(true);
     run.child.kill("SIGKILL");
     expect(await markedProcessesAfter(run.marker, 20_000)).toEqual([]);
+    // The certificate folder the killed process made is removed by the one that outlived it.
+    expect(existsSync(tlsDir)).toBe(false);
   });
 
   it("killing the process that runs the host (SIGKILL): Azurite stops with it, and npm start exits", async () => {
