@@ -15,6 +15,24 @@ const DEV_ACCOUNT = "devstoreaccount1";
 const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 /**
+ * Runs Azurite's table service (argv[1], as its own bin would be run) and stops it when the IPC channel to its parent
+ * closes: on stop(), and when the parent dies, even by SIGKILL (Azurite itself would live on as an orphan). A
+ * persisted store stops gracefully, as on Ctrl-C, which saves it; one in memory has nothing to save and goes at once,
+ * without waiting for its clients' keep-alive connections.
+ */
+const STOPPED_WITH_PARENT = `
+const inMemory = process.argv.includes("--inMemoryPersistence");
+const stop = () => {
+  if (inMemory) process.exit(0);
+  process.kill(process.pid, "SIGINT");
+  setTimeout(() => process.exit(0), 10000).unref();
+};
+process.once("disconnect", stop);
+if (!process.connected) stop();
+require(process.argv[1]);
+`;
+
+/**
  * Starts Azurite's table service as a child process: by default on a free loopback port and in memory; with
  * `location`, persisted in that folder. The package's main entry is the VS Code extension, so the service is run from
  * its own bin script.
@@ -24,28 +42,30 @@ export async function startAzurite(options: { port?: number; location?: string }
   const bin = join(dirname(require.resolve("azurite/package.json")), "dist", "src", "table", "main.js");
   const persistence =
     options.location === undefined ? ["--inMemoryPersistence"] : ["--location", resolve(options.location)];
-  const child = spawn(
-    process.execPath,
-    [
-      bin,
-      ...persistence,
-      "--silent",
-      "--disableTelemetry",
-      "--skipApiVersionCheck",
-      "--tableHost",
-      "127.0.0.1",
-      "--tablePort",
-      String(tablePort),
-    ],
+  const azuriteArgs = [
+    ...persistence,
+    "--silent",
+    "--disableTelemetry",
+    "--skipApiVersionCheck",
+    "--tableHost",
+    "127.0.0.1",
+    "--tablePort",
+    String(tablePort),
+  ];
+  const child = spawn(process.execPath, ["-e", STOPPED_WITH_PARENT, bin, ...azuriteArgs], {
+    // Its own process group: a terminal's Ctrl-C goes to the host, which stops storage last, not first.
+    detached: true,
+    // The IPC channel is how it learns that its parent is gone, however the parent ended.
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
     // The temp dir catches anything it writes beside its data (debug logs, lock files).
-    { stdio: ["ignore", "pipe", "pipe"], cwd: tmpdir() },
-  );
+    cwd: tmpdir(),
+  });
   await waitUntilListening(child, tablePort);
   const tableEndpoint = `http://127.0.0.1:${tablePort}/${DEV_ACCOUNT}`;
   return {
     tableEndpoint,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=${tableEndpoint};`,
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, options.location === undefined),
   };
 }
 
@@ -75,18 +95,22 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
- * SIGINT is Azurite's graceful stop: it saves a persisted store first (on SIGTERM it exits at once and loses up to
- * its 5 s autosave interval of writes). A child that ignores it is killed after a while.
+ * A store in memory has nothing to save: SIGTERM ends it at once, even while it is busy with a large batch (it
+ * handles no SIGTERM). A persisted one is stopped by closing the IPC channel, which makes it stop gracefully (SIGINT,
+ * which saves the store first; SIGTERM would lose up to its 5 s autosave interval of writes). A child that does not
+ * stop is killed after a while.
  */
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, inMemory: boolean): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
     child.once("exit", () => {
       clearTimeout(kill);
       resolve();
     });
-    child.kill("SIGINT");
+    if (inMemory) child.kill("SIGTERM");
+    else if (child.connected) child.disconnect();
+    else child.kill("SIGINT");
   });
 }
 

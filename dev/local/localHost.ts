@@ -5,6 +5,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FunctionDefinition, HttpFunction, TimerFunction } from "../../src/functions/definitions";
 import { nextOccurrence, parseNcrontab } from "../../src/config/ncrontab";
+import { isRefusal, routableRequest } from "./requestTarget";
+import { answerClientError, answerConnect, MAX_HEAD_BYTES } from "./socketAnswers";
 
 export interface LocalHostOptions {
   port: number;
@@ -13,9 +15,13 @@ export interface LocalHostOptions {
 
 export interface LocalHost {
   readonly url: string;
-  /** Runs a timer function now, as its schedule would. */
+  /** Runs a timer function now, as its schedule would; refused once the host is closing. */
   runTimer(name: string): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops taking work (timers, new connections), then waits for what runs: every invocation, or with `until` only
+   * until that settles. Resolves with the names of the invocations still running, which the caller abandons.
+   */
+  close(options?: { until?: Promise<unknown> }): Promise<string[]>;
 }
 
 interface Route {
@@ -31,17 +37,30 @@ interface Route {
 export async function startLocalHost(definitions: FunctionDefinition[], options: LocalHostOptions): Promise<LocalHost> {
   const routes = definitions.filter((d): d is HttpFunction => d.trigger === "http").map(compileRoute);
   const timers = definitions.filter((d): d is TimerFunction => d.trigger === "timer");
-  const running = new Set<Promise<void>>();
-  const track = (work: Promise<void>) => {
-    running.add(work);
-    void work.finally(() => running.delete(work));
-  };
+  const running = new Invocations();
+  let closing = false;
+  // Node's own answers to requests it cannot parse (and its Host check) have empty bodies: they are answered here.
   // What the Functions host would do on the resume timer's schedule, done at once (see HttpFunction.localFollowUp).
   const followUp = (name: string) => {
     const timer = timers.find((candidate) => candidate.name === name);
-    if (timer !== undefined) track(runTimer(timer));
+    if (timer !== undefined && !closing) void running.track(name, runTimer(timer));
   };
-  const server = createServer((request, response) => track(serve(routes, request, response, options.log, followUp)));
+  const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES, requireHostHeader: false }, (request, response) => {
+    const handled = serve(routes, request, response, options.log, followUp).catch((error: unknown) => {
+      // A client that hangs up before the answer is written is no failure of the host.
+      if (!response.destroyed) {
+        options.log(`[host] answering failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      response.destroy();
+    });
+    void running.track(`${request.method} ${(request.url ?? "").slice(0, 100)}`, handled);
+  });
+  server.on("clientError", answerClientError);
+  server.on("connect", answerConnect);
+  server.on("checkExpectation", (request, response) => {
+    request.resume();
+    void write(response, errorAnswer(417, "ExpectationFailed", "the only expectation this host meets is 100-continue"));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", resolve);
@@ -62,20 +81,25 @@ export async function startLocalHost(definitions: FunctionDefinition[], options:
       options.log(`[${timer.name}] failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const stopTimers = timers.map((timer) => schedule(timer, () => runTimer(timer), running));
+  const stopTimers = timers.map((timer) => schedule(timer, () => running.track(timer.name, runTimer(timer))));
 
   return {
     url,
     async runTimer(name) {
       const timer = timers.find((candidate) => candidate.name === name);
       if (timer === undefined) throw new Error(`no timer function named ${name}`);
-      await runTimer(timer);
+      if (closing) throw new Error(`the host is stopping; ${name} was not started`);
+      await running.track(name, runTimer(timer));
     },
-    async close() {
+    async close(closeOptions = {}) {
+      closing = true;
       stopTimers.forEach((stop) => stop());
+      // No new connections; idle keep-alive ones go now, busy ones when their answer is written.
+      server.close();
+      server.closeIdleConnections();
+      const left = await running.settled(closeOptions.until);
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled(running);
+      return left;
     },
   };
 }
@@ -102,41 +126,39 @@ async function serve(
   log: (message: string) => void,
   followUp: (timer: string) => void,
 ) {
-  const url = new URL(request.url ?? "/", "http://localhost");
+  const routable = routableRequest(request);
+  if (isRefusal(routable)) {
+    // Nothing of the request is read; its body is discarded rather than left to reset the connection.
+    request.resume();
+    const close: Record<string, string> = routable.status === 400 ? {} : { Connection: "close" };
+    await write(response, errorAnswer(routable.status, routable.code, routable.message, close));
+    return;
+  }
+  const { path, search, origin } = routable;
+  const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
   try {
     const matched = routes.flatMap((route) => {
-      const match = route.pattern.exec(url.pathname);
+      const match = route.pattern.exec(path);
       return match === null ? [] : [{ route, match }];
     });
     const hit = matched.find(({ route }) => route.definition.methods.includes((request.method ?? "GET") as never));
     if (hit === undefined) {
-      const status = matched.length > 0 ? 405 : 404;
-      await write(
-        response,
-        new HttpResponse({
-          status,
-          jsonBody: {
-            error: {
-              code: status === 404 ? "NotFound" : "MethodNotAllowed",
-              message: `no function serves ${request.method} ${url.pathname}`,
-            },
-          },
-        }),
-      );
-      return;
+      request.resume();
+      const message = `no function serves ${request.method} ${shown}`;
+      if (matched.length === 0) return await write(response, errorAnswer(404, "NotFound", message));
+      const allow = [...new Set(matched.flatMap(({ route }) => route.definition.methods))].join(", ");
+      return await write(response, errorAnswer(405, "MethodNotAllowed", message, { Allow: allow }));
     }
     const params = routeParams(hit.route.names, hit.match);
     if (params === undefined) {
-      await write(
-        response,
-        new HttpResponse({
-          status: 400,
-          jsonBody: { error: { code: "InvalidPath", message: "the path has malformed percent-encoding" } },
-        }),
-      );
-      return;
+      request.resume();
+      return await write(response, errorAnswer(400, "InvalidPath", "the path has malformed percent-encoding"));
     }
     const body = await readBody(request);
+    if (body === undefined) {
+      const message = `the body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
+      return await write(response, errorAnswer(413, "ContentTooLarge", message, { Connection: "close" }));
+    }
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([name, value]) => [
         name,
@@ -145,10 +167,11 @@ async function serve(
     );
     const httpRequest = new HttpRequest({
       method: request.method ?? "GET",
-      url: `http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`,
+      url: `${origin}${path}${search}`,
       headers,
       params,
-      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+      // The Functions host drops a GET or HEAD body; HttpRequest would warn about it on every such request.
+      ...(body.length > 0 && !["GET", "HEAD"].includes(request.method ?? "GET") ? { body: { bytes: body } } : {}),
     });
     const result = await hit.route.definition.handler(httpRequest, invocationContext(hit.route.definition.name, log));
     const answer = result instanceof HttpResponse ? result : new HttpResponse(result);
@@ -159,19 +182,27 @@ async function serve(
     // The client hung up mid-answer (a load generator stopping does): nobody is left to answer, and answering would
     // fail again outside this catch and take the whole host down.
     if (response.destroyed) return;
-    log(`[host] ${request.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`[host] ${request.method} ${shown} failed: ${error instanceof Error ? error.message : String(error)}`);
     if (!response.headersSent) {
-      await write(
-        response,
-        new HttpResponse({
-          status: 500,
-          jsonBody: { error: { code: "InternalError", message: "the host failed to run the function" } },
-        }),
-      );
+      await write(response, errorAnswer(500, "InternalError", "the host failed to run the function"));
     } else {
       response.destroy();
     }
   }
+}
+
+/** The product's error shape; errors are never cached. */
+function errorAnswer(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return new HttpResponse({
+    status,
+    jsonBody: { error: { code, message } },
+    headers: { "Cache-Control": "no-store", ...headers },
+  });
 }
 
 /** Route parameters, URL-decoded; undefined when a segment is not valid percent-encoding (`%`, `%zz`, `%E0%A4`). */
@@ -194,10 +225,26 @@ async function write(response: ServerResponse, result: HttpResponse): Promise<vo
   await pipeline(Readable.fromWeb(result.body), response);
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** No function takes a body larger than this (POST /sync takes none); a larger one is a 413, not held in memory. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body, or undefined once it grows past MAX_BODY_BYTES (the rest is read and discarded). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      tooLarge = true;
+      chunks.length = 0;
+      resolve(undefined);
+    });
+    request.once("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    request.once("error", reject);
+  });
 }
 
 function invocationContext(functionName: string, log: (message: string) => void): InvocationContext {
@@ -212,7 +259,7 @@ function invocationContext(functionName: string, log: (message: string) => void)
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Arms a timer for each next occurrence; runs never overlap within this host (the sync lease covers instances). */
-function schedule(timer: TimerFunction, run: () => Promise<void>, running: Set<Promise<void>>): () => void {
+function schedule(timer: TimerFunction, run: () => Promise<void>): () => void {
   const expression = parseNcrontab(timer.schedule);
   let handle: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -224,15 +271,37 @@ function schedule(timer: TimerFunction, run: () => Promise<void>, running: Set<P
       handle = setTimeout(arm, MAX_TIMEOUT_MS);
       return;
     }
-    handle = setTimeout(() => {
-      const invocation = run().finally(arm);
-      running.add(invocation);
-      void invocation.finally(() => running.delete(invocation));
-    }, delay);
+    handle = setTimeout(() => void run().finally(arm), delay);
   };
   arm();
   return () => {
     stopped = true;
     clearTimeout(handle);
   };
+}
+
+/** What runs in the host now, by name: HTTP invocations and timer runs, so that close() can wait for them. */
+class Invocations {
+  private readonly running = new Map<Promise<unknown>, string>();
+
+  track<T>(name: string, invocation: Promise<T>): Promise<T> {
+    this.running.set(invocation, name);
+    const done = () => void this.running.delete(invocation);
+    invocation.then(done, done);
+    return invocation;
+  }
+
+  /** Waits until nothing runs, or until `until` settles; resolves with the names of what still runs then. */
+  async settled(until?: Promise<unknown>): Promise<string[]> {
+    let expired = false;
+    const deadline = (until ?? new Promise<never>(() => undefined)).then(
+      () => void (expired = true),
+      () => void (expired = true),
+    );
+    // Invocations started while waiting (an HTTP request already on its way) are waited for too.
+    while (this.running.size > 0 && !expired) {
+      await Promise.race([Promise.allSettled([...this.running.keys()]), deadline]);
+    }
+    return [...this.running.values()];
+  }
 }

@@ -8,6 +8,21 @@ import { loadLocalSettings } from "./localSettings";
 const NAMES = KINDS.map((kind) => kind.name);
 const USAGE = `usage: npm run sync -- ${[...NAMES, "all"].join("|")}`;
 
+const HELP = [
+  USAGE,
+  "",
+  "Runs one sync now, with the current configuration (environment and local.settings.json), through the same",
+  "code the timers run. `all` syncs every kind in turn. Progress goes to stderr on a terminal; each kind ends",
+  'with one JSON line on stdout: {"snapshotId", "kind", "status", "counts", "durationMs"}.',
+  "",
+  ...KINDS.map((kind) => `  ${kind.name.padEnd(12)}${kind.description}`),
+  "",
+  "Needs INVENTORY_TENANT_ID and INVENTORY_CLIENT_ID, and KEY_VAULT_URL unless INVENTORY_CREDENTIAL=federated",
+  "(`npm start` runs the simulated tenant instead).",
+  "",
+  "Exit codes: 0 succeeded, 1 failed, 2 bad arguments or configuration, 3 paused (a later run resumes it).",
+].join("\n");
+
 /** Exit codes: 0 succeeded, 1 failed, 2 bad arguments or configuration, 3 paused (the next run resumes it). */
 const EXIT = { succeeded: 0, failed: 1, usage: 2, paused: 3, queued: 3, running: 3 } as const;
 
@@ -17,6 +32,10 @@ const EXIT = { succeeded: 0, failed: 1, usage: 2, paused: 3, queued: 3, running:
  */
 export async function syncCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
   const [target, ...extra] = args;
+  if (args.length === 1 && (target === "--help" || target === "-h")) {
+    out(HELP);
+    return EXIT.succeeded;
+  }
   const kinds: string[] | undefined =
     target === "all" ? [...NAMES] : target !== undefined && NAMES.includes(target) ? [target] : undefined;
   if (kinds === undefined || extra.length > 0) {

@@ -46,6 +46,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[], version: str
       title: "tenant-inventory",
       version,
       description: "Point-in-time snapshots of a Microsoft 365 / Power BI tenant, and what changed between them.",
+      license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: "/api" }],
     paths,

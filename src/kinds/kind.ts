@@ -39,6 +39,8 @@ export interface ConfiguredKind {
 /** A kind of snapshot: its name, the settings it reads, and how it is configured from them. */
 export interface KindDefinition {
   readonly name: string;
+  /** What one snapshot holds, in a few words (help texts). */
+  readonly description: string;
   readonly settings: SettingsShape;
   /** `settings` holds every parsed setting of the app, this kind's own among them. */
   configure(settings: Readonly<Record<string, unknown>>): ConfiguredKind;
@@ -49,14 +51,17 @@ type SettingValues<S extends SettingsShape> = { readonly [K in keyof S]: z.outpu
 /** Declares a kind whose `configure` sees its own settings, typed as its `settings` shape parses them. */
 export function defineKind<S extends SettingsShape>(definition: {
   name: string;
+  description: string;
   settings: S;
-  configure(settings: SettingValues<S>): Omit<ConfiguredKind, "name">;
+  configure(settings: SettingValues<S>): Omit<ConfiguredKind, "name" | "description">;
 }): KindDefinition {
+  const { name, description } = definition;
   return {
-    name: definition.name,
+    name,
+    description,
     settings: definition.settings,
     // The configuration was parsed with a schema that includes this kind's shape, so its values are there, typed.
-    configure: (settings) => ({ name: definition.name, ...definition.configure(settings as SettingValues<S>) }),
+    configure: (settings) => ({ name, description, ...definition.configure(settings as SettingValues<S>) }),
   };
 }
 

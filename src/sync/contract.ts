@@ -43,7 +43,7 @@ export interface RunContext<P> {
   /** Makes every written row durable and saves `position` and `counts`, so a later invocation continues from here. */
   checkpoint(position: P, counts: Counts): Promise<void>;
   /**
-   * Throws DeadlineReachedError when the invocation must stop (its time limit, or the host stopping), which pauses
+   * Throws InvocationEndingError when the invocation must stop (its time limit, or the host stopping), which pauses
    * the run at its last checkpoint. A run calls it before each step it means to take.
    */
   checkDeadline(): void;
@@ -66,7 +66,7 @@ export interface KindSync<P = unknown> {
   readonly position: z.ZodType<P>;
   /**
    * Writes the snapshot's rows and returns its final counts. An UpstreamError with `retryAfterMs` (a long throttle)
-   * or DeadlineReachedError pauses the run; any other error fails it.
+   * or InvocationEndingError pauses the run; any other error fails it.
    */
   run(context: RunContext<P>): Promise<Counts>;
 }
@@ -120,9 +120,9 @@ export interface SyncResult {
   error?: string;
 }
 
-/** The invocation reached its time limit; the run was checkpointed and pauses. */
-export class DeadlineReachedError extends Error {
-  override readonly name = "DeadlineReachedError";
+/** The invocation must end now (its time limit, or the host stopping): the run pauses at its last checkpoint. */
+export class InvocationEndingError extends Error {
+  override readonly name = "InvocationEndingError";
 }
 
 /** One or more invalid upstream items with INVENTORY_INVALID_ITEMS=fail; `count` goes into the failed manifest. */

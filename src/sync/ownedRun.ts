@@ -6,7 +6,7 @@ import { RowWriter } from "../store/rowWriter";
 import { UpstreamError } from "../upstream/upstreamError";
 import { safeMessage } from "../common/safeMessage";
 import {
-  DeadlineReachedError,
+  InvocationEndingError,
   INVALID,
   InvalidItemsError,
   type KindSync,
@@ -136,10 +136,10 @@ export class OwnedRun<P> {
 
   private checkDeadline(): void {
     this.ownership.assertHeld();
-    if (this.ownership.stopping) throw new DeadlineReachedError("the host is stopping");
+    if (this.ownership.stopping) throw new InvocationEndingError("the host is stopping");
     const deadline = this.options.deadline;
     if (deadline !== undefined && this.now().getTime() >= deadline.getTime()) {
-      throw new DeadlineReachedError(`the invocation's time limit (${deadline.toISOString()}) is near`);
+      throw new InvocationEndingError(`the invocation's time limit (${deadline.toISOString()}) is near`);
     }
   }
 
@@ -165,7 +165,7 @@ export class OwnedRun<P> {
     const message = safeMessage(error);
     const now = this.now();
     const throttle = error instanceof UpstreamError ? error.retryAfterMs : undefined;
-    const pausing = throttle !== undefined || error instanceof DeadlineReachedError || this.ownership.stopping;
+    const pausing = throttle !== undefined || error instanceof InvocationEndingError || this.ownership.stopping;
     const { id } = this.record;
     try {
       if (pausing) {

@@ -103,6 +103,21 @@ describe("fields", () => {
     expect(errorCode(answer)).toBe(code);
     expect(errorMessage(answer)).toContain(mentions);
   });
+
+  it.each([
+    ["a name with a space", "id,a b", 'fields: "a b" is not a property name such as displayName'],
+    [
+      "an empty name",
+      "id,,mail",
+      "fields: an empty name; separate property names with single commas, such as id,displayName",
+    ],
+    ["a name twice", "id,id", 'fields: "id" is named twice'],
+    ["101 names", Array.from({ length: 101 }, (_, index) => `p${index}`).join(","), "fields: 101 names; at most 100"],
+    ["4001 characters", "x".repeat(4001), "fields: longer than 4000 characters"],
+  ])("words %s in fields= in its own terms, naming the parameter", async (_, fields, message) => {
+    const answer = await client.call("listUsers", { params: { snapshotId: "latest" }, query: { fields } });
+    expect([answer.status, errorCode(answer), errorMessage(answer)]).toEqual([400, "InvalidParameter", message]);
+  });
 });
 
 describe("bad input", () => {

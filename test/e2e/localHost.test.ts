@@ -60,12 +60,19 @@ describe("local host", () => {
     expect(response.status).toBe(404);
   });
 
-  it("answers unknown routes with 404 in the error shape", async () => {
-    expect(await get("/api/nope")).toMatchObject({ status: 404, body: { error: { code: "NotFound" } } });
+  it("answers unknown routes with 404 in the error shape, never cached", async () => {
+    const response = await fetch(`${host.url}/api/nope`);
+    expect([response.status, response.headers.get("cache-control")]).toEqual([404, "no-store"]);
+    expect(await response.json()).toEqual({ error: { code: "NotFound", message: "no function serves GET /api/nope" } });
   });
 
-  it("answers a method no function takes with 405", async () => {
+  it("answers a method no function takes with 405, the methods it takes in Allow, never cached", async () => {
     const response = await fetch(`${host.url}/api/health`, { method: "DELETE" });
-    expect(response.status).toBe(405);
+    expect([response.status, response.headers.get("allow"), response.headers.get("cache-control")]).toEqual([
+      405,
+      "GET",
+      "no-store",
+    ]);
+    expect(await response.json()).toMatchObject({ error: { code: "MethodNotAllowed" } });
   });
 });

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { KINDS } from "../../src/kinds/registry";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 const command = join(__dirname, "..", "..", "dist", "dev", "local", "syncCommand.js");
@@ -42,6 +43,16 @@ describe("npm run sync", () => {
     ]);
     expect(lines[0]).toMatchObject({ counts: { users: 120, invalid: 0 }, upstream: { requests: 1, retries: 0 } });
     expect(Object.keys(lines[0]!).slice(0, 5)).toEqual(["snapshotId", "kind", "status", "counts", "durationMs"]);
+  });
+
+  it.each([["--help"], ["-h"]])("prints its usage on stdout and exits 0 with %s", async (flag) => {
+    const child = spawn(process.execPath, [command, flag], { env: {}, cwd: join(__dirname, "..") });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toBe(`usage: npm run sync -- ${KINDS.map((kind) => kind.name).join("|")}|all`);
+    expect(stdout).toContain("Exit codes: 0 succeeded, 1 failed, 2 bad arguments or configuration, 3 paused");
   });
 
   it.each([

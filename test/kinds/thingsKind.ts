@@ -26,9 +26,9 @@ const thingSchema = named("Thing", "A thing of the test kind.", z.looseObject({ 
  */
 export const thingsKind = defineKind({
   name: "things",
+  description: "every thing in the warehouse",
   settings: { THINGS_SYNC_SCHEDULE: ncrontabSetting("0 0 5 * * *") },
   configure: (settings) => ({
-    description: "every thing in the warehouse",
     schedule: settings.THINGS_SYNC_SCHEDULE,
     sync: () =>
       pagedSync<Thing, number>({

@@ -216,7 +216,7 @@ describe("hostile input over every HTTP route", () => {
   it("the local host over real HTTP: raw path segments and query strings", async () => {
     const routes = httpFunctions(a.config);
     const segment = fc.oneof(
-      // Within Node's 16 KB request-head limit, so every answer is the product's and not the HTTP parser's 431.
+      // Within the local host's 16 KiB request-target limit, so every answer comes from a function, not a 414.
       valueArbitrary().map((value) => safeEncode(value).slice(0, 3_000)),
       fc.constantFrom("%", "%zz", "%E0%A4%A", "%00", "..", "%2e%2e", "a%2Fb", "%C0%AF", "latest"),
     );

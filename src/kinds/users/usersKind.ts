@@ -41,12 +41,12 @@ const userSelect = optionalTextSetting.transform((value, context): readonly stri
 /** Users snapshots: every Graph user, one row each. */
 export const usersKind = defineKind({
   name: "users",
+  description: "every Graph user",
   settings: {
     USERS_SYNC_SCHEDULE: ncrontabSetting("0 0 2 * * *"),
     GRAPH_USER_SELECT: userSelect,
   },
   configure: (settings) => ({
-    description: "every Graph user",
     schedule: settings.USERS_SYNC_SCHEDULE,
     sync: ({ graph }) =>
       pagedSync({

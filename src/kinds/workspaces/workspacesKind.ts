@@ -28,6 +28,7 @@ const ARTIFACT_IDENTITY: Readonly<Record<WorkspaceArtifact, readonly string[]>> 
  */
 export const workspacesKind = defineKind({
   name: "workspaces",
+  description: "every Power BI workspace with its users and artifacts",
   settings: {
     WORKSPACES_SYNC_SCHEDULE: ncrontabSetting("0 30 2 * * *"),
     POWERBI_GROUPS_TOP: integerSetting(1, 5000, 5000),
@@ -37,7 +38,6 @@ export const workspacesKind = defineKind({
   configure: (settings) => {
     const query = groupsQuery(settings);
     return {
-      description: "every Power BI workspace with its users and artifacts",
       schedule: settings.WORKSPACES_SYNC_SCHEDULE,
       sync: ({ powerbi }) =>
         pagedSync({
