@@ -17,9 +17,9 @@ export function partitionsOf(place: SnapshotPlace, rowSet: RowSet): string[] {
   );
 }
 
-/** The rows of one partition, whole (properties and all), in key order. */
-export function partitionRows(table: TableClient, partition: string): AsyncGenerator<Record<string, unknown>> {
-  return readRows(table, odata`PartitionKey eq ${partition}`);
+/** The rows of the partitions from `first` up to (not including) `end`, whole (properties and all), in key order. */
+export function rangeRows(table: TableClient, first: string, end: string): AsyncGenerator<Record<string, unknown>> {
+  return readRows(table, odata`PartitionKey ge ${first} and PartitionKey lt ${end}`);
 }
 
 /**

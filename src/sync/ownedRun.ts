@@ -49,7 +49,12 @@ export class OwnedRun<P> {
       const counts = await this.source.run(this.context(position, previous));
       await this.writer.flush();
       // The last checkpoint's position stays: what the next run of the kind may build on (RunContext.previous).
-      await this.save({ status: "succeeded", finishedAt: this.now().toISOString(), counts, progressAt: this.now().toISOString() });
+      await this.save({
+        status: "succeeded",
+        finishedAt: this.now().toISOString(),
+        counts,
+        progressAt: this.now().toISOString(),
+      });
       this.log(`Snapshot ${this.record.id} succeeded: ${JSON.stringify(counts)}`);
     } catch (error) {
       // Rows still in flight would land after the clean-up below and be orphaned.

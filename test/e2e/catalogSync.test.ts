@@ -1,4 +1,5 @@
 import type { ScanOptions, WorkspaceInfo } from "../../dev/simulator/scannerTypes";
+import { hubDatasourceId } from "../../dev/simulator/scannerDatasources";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/app/inventory";
 import { ApiClient, errorCode } from "../api/apiClient";
@@ -104,7 +105,26 @@ async function expectSnapshotIsTruth(snapshotId: string): Promise<void> {
   }
 
   const key = (edge: { from: string; to: string }) => `${edge.from.toLowerCase()} ${edge.to.toLowerCase()}`;
-  const roots = new Set([...edges.slice(0, 12).flatMap((edge) => [edge.from, edge.to])]);
+  // Every node of workspace 6 (one of each item, the dataflow chain, a datamart, Fabric relations) and the hub data
+  // source, which feeds models all over the tenant.
+  const six = simulatedWorkspace(17, 6).id.toLowerCase();
+  const ofSix = new Set(
+    expected.workspaces.find((info) => info.id.toLowerCase() === six)!.datasets.map((d) => d.id.toLowerCase()),
+  );
+  const hub = hubDatasourceId(17).toLowerCase();
+  expect(edges.filter((edge) => edge.from === hub).length).toBeGreaterThan(1);
+  // Roots the snapshot holds: an edge may also name something it does not (a model in a personal workspace).
+  const held = new Set([
+    ...items.map((item) => (item.id as string).toLowerCase()),
+    ...expected.datasourceInstances!.map((d) => d.datasourceId.toLowerCase()),
+  ]);
+  const roots = new Set(
+    [
+      hub,
+      ...edges.filter((edge) => ofSix.has(edge.to) || ofSix.has(edge.from)).flatMap((edge) => [edge.from, edge.to]),
+    ].filter((id) => held.has(id)),
+  );
+  expect(roots.size).toBeGreaterThan(5);
   for (const root of roots) {
     for (const direction of ["downstream", "upstream"] as const) {
       const want = env.tenant.scanner.expectedLineage(root, direction, LISTED);

@@ -1,5 +1,5 @@
 import { isOverflowRow } from "../../store/rowCodec";
-import { movedRow, partitionRows, partitionsOf } from "../../store/rowCopy";
+import { movedRow, partitionsOf, rangeRows } from "../../store/rowCopy";
 import type { Counts, RunContext } from "../../sync/contract";
 import { WORKSPACE_TYPE } from "./catalogItems";
 import { CARRIED_ROW_SETS, CATALOG_ROW_SETS, itemCounts } from "./catalogRows";
@@ -26,29 +26,40 @@ export async function carryOver(
 ): Promise<void> {
   const previous = context.previous!;
   const source = { tenantId: context.layout.tenantId, snapshotId: previous.id, partitionBits: previous.partitionBits };
-  const partitions = CARRIED_ROW_SETS.flatMap((rowSet) => partitionsOf(source, rowSet).map((key) => ({ rowSet, key })));
+  const perRowSet = 2 ** previous.partitionBits;
   let sinceCheckpoint = 0;
-  for (let index = from.partition; index < partitions.length; index++) {
-    const { rowSet, key } = partitions[index]!;
+  for (const [setIndex, rowSet] of CARRIED_ROW_SETS.entries()) {
+    if ((setIndex + 1) * perRowSet <= from.partition) continue;
+    // One range read over the row set's partitions from where the copy stands: a query per partition would cost
+    // storage a scan each.
+    const partitions = partitionsOf(source, rowSet);
+    const first = Math.max(0, from.partition - setIndex * perRowSet);
+    let current = first;
     let keep = false;
-    for await (const row of partitionRows(context.tables.rows, key)) {
+    for await (const row of rangeRows(context.tables.rows, partitions[first]!, `${partitions.at(-1)!}~`)) {
+      const partition = partitions.indexOf(String(row.partitionKey), current);
+      if (partition > current) {
+        // A checkpoint falls between partitions: a resumed copy starts again at the partition after it.
+        if (sinceCheckpoint >= ROWS_PER_CHECKPOINT) {
+          await save({ partition: setIndex * perRowSet + partition });
+          sinceCheckpoint = 0;
+          context.checkDeadline();
+        }
+        current = partition;
+        context.progress({ pages: setIndex * perRowSet + partition, items: counts.items ?? 0 });
+      }
       // Overflow rows carry no columns: they go with the row they continue, which comes right before them.
       if (!isOverflowRow(String(row.rowKey))) keep = typeof row.ws === "string" && carried.has(row.ws);
       if (!keep) continue;
       await context.write([movedRow(row, context.layout, rowSet)]);
       sinceCheckpoint++;
       if (isOverflowRow(String(row.rowKey))) continue;
-      if (rowSet === CATALOG_ROW_SETS.items)
+      if (rowSet === CATALOG_ROW_SETS.items) {
         add(counts, { ...itemCounts(row), ...(row.type === WORKSPACE_TYPE ? { carried: 1 } : {}) });
-      else if (rowSet === CATALOG_ROW_SETS.down) add(counts, { edges: 1 });
+      } else if (rowSet === CATALOG_ROW_SETS.down) add(counts, { edges: 1 });
     }
-    if (sinceCheckpoint >= ROWS_PER_CHECKPOINT || index === partitions.length - 1) {
-      await save({ partition: index + 1 });
-      sinceCheckpoint = 0;
-      context.checkDeadline();
-    }
-    context.progress({ pages: index + 1, items: counts.items ?? 0 });
   }
+  await save({ partition: CARRIED_ROW_SETS.length * perRowSet });
 }
 
 export function add(counts: Counts, added: Counts): void {

@@ -1,5 +1,5 @@
 import { odata } from "@azure/data-tables";
-import { decodeKeyPart, itemKeys } from "../../store/rowKeys";
+import { decodeKeyPart } from "../../store/rowKeys";
 import { readItems, readRows, rowSetFilter } from "../../store/rowReader";
 import type { Counts, RunContext } from "../../sync/contract";
 import { DATASOURCE_TYPE } from "./catalogItems";
@@ -26,11 +26,10 @@ export async function finishDatasources(context: RunContext<unknown>, counts: Co
   )) {
     written.set(item.datasourceId.toLowerCase(), item);
   }
-  for (const id of usedBy.keys()) {
-    if (!written.has(id)) {
-      const carried = await previousDatasource(context, id);
-      if (carried !== undefined) written.set(id, carried);
-    }
+  const missing = [...usedBy.keys()].filter((id) => !written.has(id));
+  if (missing.length > 0) {
+    // Used only by items carried over: as the previous snapshot has them, read in one pass rather than one by one.
+    for (const [id, datasource] of await previousDatasources(context, new Set(missing))) written.set(id, datasource);
   }
   for (const [id, datasource] of written) {
     await context.write(datasourceRows({ ...datasource, usedBy: usedBy.get(id) ?? 0 }, context.layout));
@@ -38,14 +37,18 @@ export async function finishDatasources(context: RunContext<unknown>, counts: Co
   counts.datasources = written.size;
 }
 
-/** A data source as the previous snapshot has it, used now only by items carried over from it. */
-async function previousDatasource(context: RunContext<unknown>, id: string): Promise<Datasource | undefined> {
+/** The data sources `ids` (lower-cased) as the previous snapshot has them. */
+async function previousDatasources(
+  context: RunContext<unknown>,
+  ids: ReadonlySet<string>,
+): Promise<Map<string, Datasource>> {
+  const found = new Map<string, Datasource>();
   const previous = context.previous;
-  if (previous === undefined) return undefined;
-  const keys = itemKeys(context.layout.tenantId, previous.id, CATALOG_ROW_SETS.datasources, previous.partitionBits, id);
-  const filter = odata`PartitionKey eq ${keys.partitionKey} and RowKey ge ${keys.rowKey} and RowKey lt ${`${keys.rowKey}~~`}`;
-  for await (const { rowKey, item } of readItems<Datasource>(context.tables.rows, filter)) {
-    if (rowKey === keys.rowKey) return item;
+  if (previous === undefined) return found;
+  const filter = rowSetFilter(context.layout.tenantId, previous.id, CATALOG_ROW_SETS.datasources);
+  for await (const { item } of readItems<Datasource>(context.tables.rows, filter)) {
+    const id = item.datasourceId.toLowerCase();
+    if (ids.has(id)) found.set(id, item);
   }
-  return undefined;
+  return found;
 }

@@ -150,11 +150,13 @@ export async function planChunk(context: RunContext<unknown>, list: PlanList, in
   throw new Error(`the plan of ${context.layout.snapshotId} lacks its ${list} chunk ${index}`);
 }
 
-/** Every id of a plan list, lower-cased. */
-export async function planIds(context: RunContext<unknown>, list: PlanList, chunks: number): Promise<Set<string>> {
+/** Every id of a plan list, lower-cased: one read over the plan's rows, not one per chunk. */
+export async function planIds(context: RunContext<unknown>, list: PlanList): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (let index = 0; index < chunks; index++) {
-    for (const id of await planChunk(context, list, index)) ids.add(id.toLowerCase());
+  const { tenantId, snapshotId } = context.layout;
+  const filter = rowSetFilter(tenantId, snapshotId, CATALOG_ROW_SETS.plan);
+  for await (const { rowKey, item } of readItems<string[]>(context.tables.rows, filter)) {
+    if (idFromRowKey(rowKey).startsWith(`${list}-`)) for (const id of item) ids.add(id.toLowerCase());
   }
   return ids;
 }

@@ -81,8 +81,8 @@ async function run(
   };
   if (position.phase === "carry") {
     if (context.previous !== undefined && position.plan.toScan < position.plan.listed) {
-      const all = await planIds(context, "all", position.plan.allChunks);
-      const scanned = await planIds(context, "scan", position.plan.scanChunks);
+      const all = await planIds(context, "all");
+      const scanned = await planIds(context, "scan");
       const carried = new Set([...all].filter((id) => !scanned.has(id)));
       await carryOver(context, carried, position.carry, counts, (carry) => save({ carry }));
     }

@@ -1,4 +1,5 @@
 import { scanResult, scanStatus, submitScan, type ScanOption, type ScanResult } from "../../sources/powerbi/scanner";
+import type { StoredRow } from "../../store/rowCodec";
 import type { Counts, RunContext } from "../../sync/contract";
 import { UpstreamError } from "../../upstream/upstreamError";
 import { add } from "./catalogCarry";
@@ -15,6 +16,11 @@ const MAX_POLL_MS = 30_000;
 const GHOST_MS = 10 * 60_000;
 /** A scan that ends Failed is submitted once more before its workspaces are given up. */
 const ATTEMPTS = 2;
+/**
+ * Rows written between two checkpoints at most. A checkpoint waits for every write, and one per scan would send
+ * transactions of a few rows each; a run that dies between two collects those scans' results again.
+ */
+const ROWS_PER_CHECKPOINT = 20_000;
 
 /** A scan this run submitted and has not collected: which plan chunk it covers, and how many tries it is. */
 export interface SubmittedScan {
@@ -60,7 +66,11 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
   let limit = MAX_SCANS_IN_FLIGHT;
   const ghosts: number[] = [];
   let failedSubmits = 0;
-  const checkpoint = () => phase.save(structuredClone(progress));
+  let rowsSinceCheckpoint = 0;
+  const checkpoint = async () => {
+    rowsSinceCheckpoint = 0;
+    await phase.save(structuredClone(progress));
+  };
   const pauseOn = async (error: unknown): Promise<never> => {
     // A long throttle, or the run told to stop: what was submitted is kept, to be collected later. (A run that lost
     // its lease fails this checkpoint, and stops as it must.)
@@ -144,14 +154,19 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
         progress.again.push({ chunk: scan.chunk, attempt: scan.attempt });
         continue;
       }
-      await writeResult(phase, scan.chunk, result);
+      rowsSinceCheckpoint += await writeResult(phase, scan.chunk, result);
       limit = Math.min(MAX_SCANS_IN_FLIGHT, limit + 1);
-      await checkpoint();
+      if (rowsSinceCheckpoint >= ROWS_PER_CHECKPOINT) await checkpoint();
       context.progress({ pages: progress.nextChunk, items: counts.items ?? 0 });
       break;
     }
-    if (!moved) await sleepUntilDue(polls, ghosts, context.signal);
+    if (!moved) {
+      // Nothing to do until a scan is due: a good moment to make what was collected durable.
+      if (rowsSinceCheckpoint > 0) await checkpoint();
+      await sleepUntilDue(polls, ghosts, context.signal);
+    }
   }
+  await checkpoint();
 }
 
 /** The statuses that matter here: Running (NotStarted too), Succeeded, Failed, or Expired (gone from the service). */
@@ -178,19 +193,27 @@ async function resultOf(phase: ScanPhase, scan: SubmittedScan): Promise<ScanResu
   }
 }
 
-/** The items, edges and data sources of one scan result; listed workspaces missing from it are `unreturned`. */
-async function writeResult(phase: ScanPhase, chunk: number, result: ScanResult): Promise<void> {
+/**
+ * Writes the items, edges and data sources of one scan result, and says how many rows; listed workspaces missing
+ * from it are counted `unreturned`.
+ */
+async function writeResult(phase: ScanPhase, chunk: number, result: ScanResult): Promise<number> {
   const { context, counts } = phase;
   const returned = new Set<string>();
+  let rows = 0;
+  const write = async (batch: StoredRow[]) => {
+    rows += batch.length;
+    await context.write(batch);
+  };
   for (const raw of result.workspaces) {
     if (typeof raw !== "object" || raw === null || typeof (raw as { id?: unknown }).id !== "string") continue;
     const workspace = raw as Record<string, unknown> & { id: string };
     returned.add(workspace.id.toLowerCase());
     for (const item of workspaceItems(workspace)) {
-      await context.write(itemRows(item, context.layout));
+      await write(itemRows(item, context.layout));
       add(counts, itemCounts(itemColumns(item)));
       for (const edge of edgesInto(item)) {
-        await context.write(edgeRows(edge, item, context.layout));
+        await write(edgeRows(edge, item, context.layout));
         add(counts, { edges: 1 });
       }
     }
@@ -204,6 +227,7 @@ async function writeResult(phase: ScanPhase, chunk: number, result: ScanResult):
   }
   const listed = await planChunk(context, "scan", chunk);
   add(counts, { unreturned: listed.filter((id) => !returned.has(id.toLowerCase())).length });
+  return rows;
 }
 
 function isConcurrencyLimit(error: unknown): boolean {
