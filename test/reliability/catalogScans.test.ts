@@ -121,6 +121,18 @@ describe("catalog runs against the scanner's limits", () => {
     });
   });
 
+  it("whose getInfo answer is lost after the scan began: counts that scan against the limit, submits once more", async () => {
+    await withTenant({ scanner: { maxConcurrentScans: 2 } }, async (env, clock) => {
+      // The service starts the scan, then the answer breaks off: the client cannot know the scan exists.
+      env.tenant.faults.inject({ route: "powerbi.getInfo", kind: "truncated" });
+      const outcome = await syncKind("catalog", env.config, { now: clock.now });
+      expectComplete(env, outcome);
+      expect(env.tenant.calls.count("powerbi.getInfo", 202)).toBe(4);
+      // Never more scans at once than the service allows, the lost one included: no 429 was needed beyond one.
+      expect(env.tenant.calls.count("powerbi.getInfo", 429)).toBeLessThanOrEqual(1);
+    });
+  });
+
   it("whose scan fails once: submits it again and ends exact", async () => {
     await withTenant({}, async (env, clock) => {
       env.tenant.scanner.failNext(1);
