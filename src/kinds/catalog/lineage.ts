@@ -78,15 +78,14 @@ async function neighbours(where: Where, node: LineageNode, direction: LineageDir
   return found;
 }
 
+/** Where the rows kept under an id (lower-cased) are, in one row set of the snapshot. */
+function keysOf(where: Where, rowSet: string, id: string) {
+  return itemKeys(where.tenantId, where.snapshot.id, rowSet, where.snapshot.partitionBits, id);
+}
+
 /** The filter for the edge rows kept under one node: `hash|id|other` in the node's partition. */
 function edgesOf(where: Where, rowSet: string, id: string): string {
-  const { partitionKey, rowKey } = itemKeys(
-    where.tenantId,
-    where.snapshot.id,
-    rowSet,
-    where.snapshot.partitionBits,
-    id,
-  );
+  const { partitionKey, rowKey } = keysOf(where, rowSet, id);
   return odata`PartitionKey eq ${partitionKey} and RowKey gt ${`${rowKey}|`} and RowKey lt ${`${rowKey}}`}`;
 }
 
@@ -111,13 +110,7 @@ export async function nodeOf(where: Where, id: string): Promise<LineageNode | un
 
 /** One item of a row set by its lower-cased id, overflow rows and all. */
 export async function readOne(where: Where, rowSet: string, id: string): Promise<Record<string, unknown> | undefined> {
-  const { partitionKey, rowKey } = itemKeys(
-    where.tenantId,
-    where.snapshot.id,
-    rowSet,
-    where.snapshot.partitionBits,
-    id,
-  );
+  const { partitionKey, rowKey } = keysOf(where, rowSet, id);
   const filter = odata`PartitionKey eq ${partitionKey} and RowKey ge ${rowKey} and RowKey lt ${`${rowKey}~~`}`;
   for await (const { rowKey: key, item } of readItems<Record<string, unknown>>(where.rows, filter)) {
     if (key === rowKey) return item;
