@@ -49,7 +49,7 @@ function expectedItems(info: WorkspaceInfo): Record<string, unknown>[] {
       const { type: upstreamType, ...artifact } = raw;
       items.push({
         ...artifact,
-        id: (raw.id ?? raw.objectId) as string,
+        id: raw.id ?? raw.objectId,
         type: itemType,
         workspaceId: info.id,
         ...(upstreamType === undefined ? {} : { upstreamType }),
