@@ -4,7 +4,7 @@ import { syncKind } from "../../src/app/inventory";
 import { LICENSE_FIELDS } from "../../src/kinds/users/userSchema";
 import { ApiClient, errorCode, type Answer } from "../api/apiClient";
 import { expectedPowerBiLicense, SKU_RULES } from "../support/powerBiRules";
-import { rowCount, tablesOf } from "../support/reliability";
+import { fastUpstream, rowCount, tablesOf } from "../support/reliability";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 const SEED = 12;
@@ -196,6 +196,15 @@ describe("licences in the users snapshot", () => {
     }
     const refused = await client.call("listLicenses", { params: { snapshotId: result.snapshotId } });
     expect([refused.status, errorCode(refused)]).toEqual([409, "SnapshotNotReady"]);
+  });
+
+  it("retries a transient failure of subscribedSkus like any other Graph call", async () => {
+    const { upstream, sleeps } = fastUpstream();
+    env.tenant.faults.inject({ route: "graph.subscribedSkus", status: 503, times: 2 });
+    const result = await syncKind("users", env.config, { upstream });
+    expect(result).toMatchObject({ status: "succeeded", counts: { users: USERS, licenses: 5 } });
+    expect(result.upstream.retries).toBe(2);
+    expect(sleeps).toHaveLength(2);
   });
 
   it("follows a next link, should Graph page the SKUs, and stores each SKU once", async () => {

@@ -50,3 +50,6 @@ export function storedUser(config: Config, user: SimulatedUser): Record<string, 
   if (select.includes("assignedLicenses")) stored.powerBiLicense = expectedPowerBiLicense(user.assignedLicenses);
   return stored;
 }
+
+/** The simulated tenant's subscribed SKUs: a users snapshot stores a row for each, besides a row per user. */
+export const SKU_COUNT = Object.keys(SKU_RULES).length;
