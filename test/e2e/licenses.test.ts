@@ -96,7 +96,7 @@ describe("licences in the users snapshot", () => {
     expect(holding("ppu") * holding("pro") * holding("free") * holding("none")).toBeGreaterThan(0);
   });
 
-  it("serves the SKUs as Graph lists them, with powerBi, and consumedUnits as the simulated users hold them", async () => {
+  it("serves the SKUs as Graph lists them, with powerBi, and seats as the simulated users hold them", async () => {
     const { items } = await client.allPages("listLicenses", { snapshotId: "latest" });
     const truth = env.tenant.subscribedSkus();
     const seats = seatsOf(users);
@@ -174,7 +174,7 @@ describe("licences in the users snapshot", () => {
     ]);
   });
 
-  it("fails the users snapshot when subscribedSkus answers 403, naming the permission, and keeps serving the last one", async () => {
+  it("fails the users snapshot on a 403 from subscribedSkus, naming the permission; the last one stays", async () => {
     const latest = (await client.call("getSnapshot", { params: { snapshotId: "latest" }, query: { kind: "users" } }))
       .body.id as string;
     const usersCalls = env.tenant.calls.count("graph.users");

@@ -47,7 +47,7 @@ function seats(count: number, user = (index: number) => simulatedUser(SEED, inde
 }
 
 describe("Graph /v1.0/subscribedSkus", () => {
-  it("lists Pro, PPU, free, an E5 with Pro inside and an E3 without Power BI, seats counted over the users", async () => {
+  it("lists Pro, PPU, free, an E5 with Pro inside and an E3 without Power BI, seats counted on users", async () => {
     const list = await skus();
     expect(list.map((sku) => [sku.skuId, sku.skuPartNumber])).toEqual([
       [E3, "SPE_E3"],

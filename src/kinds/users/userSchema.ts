@@ -18,7 +18,8 @@ export const userSchema = named(
       .optional()
       .describe(
         "derived: the highest Power BI service plan among the assigned SKUs' plans that are not disabled " +
-          "(BI_AZURE_P3 ppu, BI_AZURE_P2 pro, BI_AZURE_P0 free), or none; absent when GRAPH_USER_SELECT leaves out assignedLicenses",
+          "(BI_AZURE_P3 ppu, BI_AZURE_P2 pro, BI_AZURE_P0 free), or none; " +
+          "absent when GRAPH_USER_SELECT leaves out assignedLicenses",
       ),
   }),
 );

@@ -45,7 +45,8 @@ export function usersColumnFilter(query: UsersFilter, licensed: boolean): string
     if (!licensed) {
       throw badRequest(
         "NotApplicable",
-        "powerBiLicense is derived from assignedLicenses, which GRAPH_USER_SELECT leaves out; add it to the setting and sync again",
+        "powerBiLicense is derived from assignedLicenses, which GRAPH_USER_SELECT leaves out; " +
+          "add it to the setting and sync again",
       );
     }
     conditions.push(odata`powerBiLicense eq ${query.powerBiLicense}`);

@@ -16,7 +16,8 @@ export const POWER_BI_COUNTS: Readonly<Record<PowerBiLicense, string>> = {
 
 /**
  * One row per Graph user, with the fields the users route filters on copied into index columns. With `plans` (when
- * the sync selects assignedLicenses) the user gains `powerBiLicense`, derived from its assignments.
+ * the sync selects assignedLicenses) the user gains `powerBiLicense`, derived from its assignments; it is set on
+ * `user` itself.
  */
 export function userRows(user: GraphUser, layout: RowLayout, plans?: PowerBiPlans): ItemRows {
   const keys = itemKeys(layout.tenantId, layout.snapshotId, USERS_ROW_SET, layout.partitionBits, user.id);
@@ -34,6 +35,7 @@ export function userRows(user: GraphUser, layout: RowLayout, plans?: PowerBiPlan
   if (user.userType === "Guest") counts.guests = 1;
   if (user.accountEnabled === false) counts.disabled = 1;
   if (license !== undefined) counts[POWER_BI_COUNTS[license]] = 1;
-  const item = license === undefined ? user : { ...user, powerBiLicense: license };
-  return { rows: encodeItem(keys.partitionKey, keys.rowKey, item, columns), counts };
+  // The parsed user is this run's own: adding the field to it costs far less than copying every user (measured).
+  if (license !== undefined) user.powerBiLicense = license;
+  return { rows: encodeItem(keys.partitionKey, keys.rowKey, user, columns), counts };
 }
