@@ -8,9 +8,13 @@ import { licenseRows, LICENSES_ROW_SET } from "./licenseRows";
 import { PowerBiPlans } from "./powerBiLicense";
 import { POWER_BI_COUNTS, USERS_ROW_SET, userRows } from "./usersRows";
 
+/** True when GRAPH_USER_SELECT names `property`; Graph reads property names in any case. */
+const selects = (select: readonly string[], property: string) =>
+  select.some((name) => name.toLowerCase() === property.toLowerCase());
+
 /** True when the users sync selects what `powerBiLicense` is derived from. */
 export function selectsLicenses(select: readonly string[]): boolean {
-  return select.includes("assignedLicenses");
+  return selects(select, "assignedLicenses");
 }
 
 /**
@@ -21,8 +25,8 @@ export function usersCountNames(select: readonly string[]): string[] {
   return [
     "users",
     "licenses",
-    ...(select.includes("userType") ? ["guests"] : []),
-    ...(select.includes("accountEnabled") ? ["disabled"] : []),
+    ...(selects(select, "userType") ? ["guests"] : []),
+    ...(selects(select, "accountEnabled") ? ["disabled"] : []),
     ...(selectsLicenses(select) ? Object.values(POWER_BI_COUNTS) : []),
   ];
 }
