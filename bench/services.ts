@@ -7,12 +7,21 @@ import { readSimulatorTls } from "../dev/simulator/tls";
 
 /**
  * The simulated tenant runs in the bench process, not in the sync's, so the sync's peak RSS is its own. Its data is
- * generated page by page, so a tenant of any size costs nothing until it is read.
+ * generated page by page, so a tenant of any size costs little until it is read.
  */
 export async function startBenchTenant(users: number, workspaces: number, seed: number): Promise<SimulatedTenant> {
   const dir = process.env.SIMULATOR_TLS_DIR;
   if (dir === undefined) throw new Error("SIMULATOR_TLS_DIR is not set: run the benchmark with `npm run bench`");
-  return startSimulatedTenant({ tls: await readSimulatorTls(dir), users, workspaces, seed, tenantId: randomUUID() });
+  const tenant = await startSimulatedTenant({
+    tls: await readSimulatorTls(dir),
+    users,
+    workspaces,
+    seed,
+    tenantId: randomUUID(),
+  });
+  // The simulator counts SKU seats over every user on its first subscribedSkus call; the first timed sync would pay.
+  tenant.subscribedSkus();
+  return tenant;
 }
 
 /** The product's settings for a sync or host process that talks to this tenant and this Azurite. */

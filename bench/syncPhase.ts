@@ -40,19 +40,23 @@ export async function measureSync(
   minimumCalls: number,
   nodeArgs: readonly string[] = [],
 ): Promise<SyncMeasurement> {
-  const route = kind === "users" ? "graph.users" : "powerbi.groups";
-  const servedBefore = tenant.calls.count(route);
+  // A users sync reads the subscribed SKUs too.
+  const routes = kind === "users" ? (["graph.subscribedSkus", "graph.users"] as const) : (["powerbi.groups"] as const);
+  const servedCalls = () => routes.reduce((sum, route) => sum + tenant.calls.count(route), 0);
+  const servedBefore = servedCalls();
   const [azuriteBefore, tenantBefore, load] = [azuriteCpuMs(), ownCpuMs(), loadAverage()];
   const run = await runNode(join(__dirname, "syncChild.js"), [kind], productSettings(tenant, azurite), nodeArgs);
   const azuriteAfter = azuriteCpuMs();
   const report = lastJsonLine<SyncChildReport>(run, `the ${kind} sync`);
   const { outcome } = report;
   if (outcome.status !== "succeeded") throw new Error(`the ${kind} sync ${outcome.status}: ${outcome.error ?? ""}`);
-  const served = tenant.calls.count(route) - servedBefore;
+  const served = servedCalls() - servedBefore;
   const { retries } = outcome.upstream;
   // The simulator counts what reached it; the client counts retries. Both must agree on the first attempts.
   if (served !== outcome.upstream.requests) {
-    throw new Error(`the tenant served ${served} ${route} calls but the client sent ${outcome.upstream.requests}`);
+    throw new Error(
+      `the tenant served ${served} ${routes.join(" and ")} calls but the client sent ${outcome.upstream.requests}`,
+    );
   }
   const rows = outcome.writes?.rows ?? 0;
   return {

@@ -5,12 +5,14 @@ import { userSelectOf } from "../src/kinds/users/usersKind";
 import { groupsQueryOf } from "../src/kinds/workspaces/workspacesKind";
 import { loadAppConfig } from "../src/kinds/registry";
 import { listGraphUsers } from "../src/sources/graph/graphUsers";
+import { listSubscribedSkus } from "../src/sources/graph/subscribedSkus";
 import { listAdminGroups } from "../src/sources/powerbi/adminGroups";
 import type { SourcePage } from "../src/sources/sourcePage";
 import { createUpstreamClient } from "../src/upstream/upstreamClient";
 
 /** What an upstream-only child reports on its last stdout line. */
 export interface UpstreamReport {
+  /** Items and pages of the kind's main list (users, workspaces); the users' SKU call is in the time only. */
   items: number;
   pages: number;
   /** From the first call (token and vault included) to the last page parsed and validated. */
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
   const pages: AsyncIterable<SourcePage<{ id: string }>> =
     kind === "users" ? listGraphUsers(client, userSelectOf(config)) : listAdminGroups(client, groupsQueryOf(config));
   const started = performance.now();
+  // A users sync reads the subscribed SKUs before the first page of users: part of its upstream floor.
+  if (kind === "users") for await (const page of listSubscribedSkus(client)) void page;
   const report: UpstreamReport = { items: 0, pages: 0, ms: 0, firstPageMs: 0 };
   const seen = new Set<string>();
   for await (const page of pages) {

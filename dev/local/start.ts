@@ -101,6 +101,7 @@ async function main(simulated: boolean): Promise<void> {
       `  ${host.url}/api/health`,
       `  ${host.url}/api/snapshots`,
       `  ${host.url}/api/snapshots/latest/users?top=5`,
+      `  ${host.url}/api/snapshots/latest/licenses`,
       `  ${host.url}/api/snapshots/latest/workspaces?top=5`,
       `  ${host.url}/api/snapshots/latest/items?type=SemanticModel&top=5`,
       `  ${host.url}/api/snapshots/latest/diff/latest/summary?kind=users   (latest against itself: nothing changed)`,

@@ -39,7 +39,8 @@ export function faultReply(fault: AppliedFault): Reply {
 
 function defaultReply({ route, status, retryAfterSeconds }: AppliedFault): Reply {
   switch (route) {
-    case "graph.users": {
+    case "graph.users":
+    case "graph.subscribedSkus": {
       const [code, message] = graphCodes[status] ?? codeFor(status);
       return errorReply(status, code, message);
     }

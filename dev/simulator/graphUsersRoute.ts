@@ -1,7 +1,8 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { graphAuthFailure, graphError } from "./graphAuth";
 import { errorReply, type Reply, type SimRequest } from "./httpReply";
 import type { SimulatedUser } from "./simulatedUser";
-import { checkToken, requestOrigin, RESOURCES, type TenantContext } from "./tenantContext";
+import { requestOrigin, type TenantContext } from "./tenantContext";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 999;
@@ -57,19 +58,6 @@ const canonical = new Map(
 );
 const ALLOWED_OPTIONS = ["$select", "$top", "$skiptoken"];
 
-function graphError(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
-  const innerError = { date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), "request-id": randomUUID() };
-  return { status, json: { error: { code, message, innerError } }, ...(headers === undefined ? {} : { headers }) };
-}
-
-const unauthorized = {
-  missing: "Access token is empty.",
-  malformed: "IDX14100: JWT is not well formed, there are no dots (.).",
-  signature: "Access token validation failure. Invalid signature.",
-  audience: "Access token validation failure. Invalid audience.",
-  expired: "Lifetime validation failed, the token is expired.",
-} as const;
-
 function skipToken(context: TenantContext, offset: number): string {
   const mac = createHmac("sha256", context.pagingKey).update(String(offset)).digest("base64url").slice(0, 16);
   return Buffer.from(`${offset}.${mac}`).toString("base64url");
@@ -86,12 +74,8 @@ export function graphUsersRoute(context: TenantContext, request: SimRequest): Re
   const origin = requestOrigin(context, request);
   if (request.method !== "GET")
     return errorReply(405, "Request_BadRequest", `${request.method} is not supported here.`);
-  const check = checkToken(context, request, RESOURCES.graph);
-  if (!check.ok) {
-    return graphError(401, "InvalidAuthenticationToken", unauthorized[check.reason], {
-      "www-authenticate": `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-    });
-  }
+  const denied = graphAuthFailure(context, request);
+  if (denied !== undefined) return denied;
   const query = request.url.searchParams;
   const unsupported = [...query.keys()].find((key) => !ALLOWED_OPTIONS.includes(key));
   if (unsupported !== undefined) {

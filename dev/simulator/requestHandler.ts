@@ -12,6 +12,7 @@ import {
   type Reply,
   type SimRequest,
 } from "./httpReply";
+import { graphSubscribedSkusRoute } from "./graphSubscribedSkusRoute";
 import { graphUsersRoute } from "./graphUsersRoute";
 import { openIdRoute, tokenRoute } from "./identityRoutes";
 import { keyVaultRoute } from "./keyVaultRoute";
@@ -34,6 +35,7 @@ const handlers: Record<SimulatorRoute, Handler> = {
   msi: managedIdentityRoute,
   keyvault: keyVaultRoute,
   "graph.users": graphUsersRoute,
+  "graph.subscribedSkus": graphSubscribedSkusRoute,
   "powerbi.groups": powerBiGroupsRoute,
   "powerbi.modified": scannerModifiedRoute,
   "powerbi.getInfo": scannerGetInfoRoute,

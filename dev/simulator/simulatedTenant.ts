@@ -15,6 +15,7 @@ import { SimulatedVault } from "./simulatedVault";
 import { tenantIssuer, type TenantContext } from "./tenantContext";
 import { tenantDrift } from "./tenantDrift";
 import { TenantEdits, type TenantEdit } from "./tenantEdits";
+import { TenantSkus, type SubscribedSku } from "./tenantSkus";
 
 /** Key Vault secret names the product reads by default. */
 export const CLIENT_SECRET_NAME = "inventory-client-secret";
@@ -92,6 +93,8 @@ export interface SimulatedTenant {
   edit(changes: TenantEdit): void;
   /** Makes the next small change of a tenant left running (tenantDrift), and says what it was. */
   drift(): TenantEdit;
+  /** The subscribed SKUs as Graph serves them now, `consumedUnits` counted over the users as edited. */
+  subscribedSkus(): SubscribedSku[];
   /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
   setSecret(name: string, value: string | undefined): void;
   /** The federated credential that trusts the managed identity (the README's `az ad app federated-credential create`). */
@@ -134,7 +137,7 @@ function listen(server: Server): Promise<number> {
 
 /**
  * Starts the simulated tenant: Entra token and discovery endpoints, the App Service managed-identity endpoint, Key
- * Vault secrets, Graph users and Power BI admin groups, on one HTTPS origin on loopback.
+ * Vault secrets, Graph users and subscribed SKUs, and the Power BI admin APIs, on one HTTPS origin on loopback.
  */
 export async function startSimulatedTenant(options: SimulatedTenantOptions): Promise<SimulatedTenant> {
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
@@ -150,16 +153,19 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
   const scanner = new ScannerService(seed, workspaces, edits, options.scanner);
   const server = createServer({ cert: options.tls.cert, key: options.tls.key });
   const url = `https://127.0.0.1:${await listen(server)}`;
+  const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
+  const users = nonNegativeInteger("users", options.users ?? 3000);
   const context: TenantContext = {
     url,
-    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    tenantId,
     clientId: randomUUID(),
     clientSecret: entraLikeSecret(),
     servicePrincipalId: randomUUID(),
     seed,
-    users: nonNegativeInteger("users", options.users ?? 3000),
+    users,
     workspaces,
     edits,
+    skus: new TenantSkus({ tenantId, seed, users, edits }),
     tokenLifetimeSeconds,
     unstablePagingRows: unstable === true ? 3 : unstable === false ? 0 : nonNegativeInteger("unstablePaging", unstable),
     appTokens: new AccessTokenIssuer(),
@@ -223,6 +229,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
       context.edits.apply(change, scanner.now());
       return change;
     },
+    subscribedSkus: () => context.skus.list(),
     setSecret: (name, value) => vault.set(name, value),
     managedIdentityFederatedCredential,
     setFederatedCredentials: (credentials) => context.federatedCredentials.set(credentials),

@@ -1,4 +1,5 @@
 import { isoSeconds, SeededRandom, seededGuid } from "./seeded";
+import { assigned, type AssignedLicense } from "./simulatedSkus";
 
 /** A Microsoft Graph user as `GET /v1.0/users` returns it, with the properties the simulated tenant knows. */
 export interface SimulatedUser {
@@ -16,7 +17,7 @@ export interface SimulatedUser {
   companyName: string | null;
   officeLocation: string | null;
   usageLocation: string | null;
-  assignedLicenses: { skuId: string; disabledPlans: string[] }[];
+  assignedLicenses: AssignedLicense[];
   onPremisesSyncEnabled: boolean | null;
   externalUserState: "Accepted" | "PendingAcceptance" | null;
   businessPhones: string[];
@@ -100,19 +101,6 @@ const offices = ["Building 4/1234", "Remote", "London", "東京オフィス", "T
 const usageLocations = ["US", "GB", "DE", "JP", "IL", "SA", "FR", "IN"];
 const guestDomains = ["fabrikam.com", "gmail.com", "outlook.com", "northwind.example", "contoso-partner.co.uk"];
 const languages = ["en-US", "de-DE", "ja-JP", "he-IL", "ar-SA", "fr-FR"];
-// Real SKU and service plan ids, so license reports built on the inventory look familiar.
-const skus = [
-  "05e9a617-0261-4cee-bb44-138d3ef5d965", // Microsoft 365 E3
-  "06ebc4ee-1bb5-47dd-8120-11324bc54e06", // Microsoft 365 E5
-  "f8a1db68-be16-40ed-86d5-cb42ce701560", // Power BI Pro
-  "a403ebcc-fae0-4ca2-8c8c-7a907fd6c235", // Power BI (free)
-  "6fd2c87f-b296-42f0-b197-1e91e994b900", // Office 365 E3
-];
-const plans = [
-  "efb87545-963c-4e0d-99df-69c6916d9eb0", // Exchange Online (Plan 2)
-  "57ff2da0-773e-42df-b2af-ffb7a2317929", // Microsoft Teams
-  "70d33638-9c74-4d01-bfd3-562de28bd4ba", // Power BI Pro
-];
 // Graph caps jobTitle at 128 and department at 64 characters; these sit exactly on the limits.
 const LONG_JOB_TITLE =
   "Senior Principal Cross-Functional Program Manager, Enterprise Data Governance, Compliance & Analytics Platform Integration (EUR)";
@@ -157,10 +145,7 @@ function personFor(index: number, random: SeededRandom): Person {
  * stored with what the tenant served. About one in ten is a guest; a few are disabled; some optional fields are null.
  */
 export function simulatedUser(seed: number, index: number): SimulatedUser {
-  const random = new SeededRandom(seed, "user", index);
-  const who = personFor(index, random);
-  const guest = index === 7 || (index > 9 && random.chance(0.1));
-  const room = index === 8 || (index > 9 && random.chance(0.01));
+  const { random, who, guest, room } = userStart(seed, index);
   const alias = `${who.alias}${index}`;
   const guestDomain = random.pick(guestDomains);
   const displayName = room
@@ -184,7 +169,7 @@ export function simulatedUser(seed: number, index: number): SimulatedUser {
     companyName: guest || random.chance(0.2) ? null : random.pick(companies),
     officeLocation: random.chance(0.3) ? null : random.pick(offices),
     usageLocation: guest && random.chance(0.7) ? null : random.pick(usageLocations),
-    assignedLicenses: guest || room ? [] : licenses(random),
+    assignedLicenses: guest || room ? [] : keepRetiredDraws(random, licenses(seed, index)),
     onPremisesSyncEnabled: guest || random.chance(0.4) ? null : true,
     externalUserState: guest ? (random.chance(0.8) ? "Accepted" : "PendingAcceptance") : null,
     businessPhones: random.chance(0.6) ? [`+1 425 555 ${String(index % 10000).padStart(4, "0")}`] : [],
@@ -193,11 +178,72 @@ export function simulatedUser(seed: number, index: number): SimulatedUser {
   };
 }
 
-function licenses(random: SeededRandom): SimulatedUser["assignedLicenses"] {
+/** The start of a user's stream: who they are and whether they are a guest or a room, which decides their licences. */
+function userStart(seed: number, index: number) {
+  const random = new SeededRandom(seed, "user", index);
+  const who = personFor(index, random);
+  const guest = index === 7 || (index > 9 && random.chance(0.1));
+  const room = index === 8 || (index > 9 && random.chance(0.01));
+  return { random, who, guest, room };
+}
+
+/**
+ * The user's `assignedLicenses`, as simulatedUser has them, without building the rest of the user: the simulated
+ * `subscribedSkus` counts the seats of every user with it.
+ */
+export function simulatedLicenses(seed: number, index: number): AssignedLicense[] {
+  const { guest, room } = userStart(seed, index);
+  return guest || room ? [] : licenses(seed, index);
+}
+
+// The first indices pin the cases a licence report must get right, so even a ten-user tenant has each.
+const PINNED_LICENSES: Readonly<Record<number, () => AssignedLicense[]>> = {
+  0: () => [assigned("SPE_E3"), assigned("POWER_BI_PRO")],
+  1: () => [assigned("SPE_E5")],
+  2: () => [assigned("SPE_E5", "BI_AZURE_P2")],
+  3: () => [assigned("POWER_BI_PRO"), assigned("PBI_PREMIUM_PER_USER")],
+  4: () => [assigned("SPE_E3"), assigned("POWER_BI_STANDARD")],
+  5: () => [assigned("SPE_E3")],
+  6: () => [assigned("POWER_BI_PRO")],
+  9: () => [assigned("SPE_E5", "TEAMS1"), assigned("PBI_PREMIUM_PER_USER")],
+};
+
+/**
+ * A member's licences, from a stream of their own: most hold an E3 or E5 suite, with Power BI added to some E3s
+ * (free, Pro, Premium Per User, now and then both Pro and PPU), some suites have plans switched off (Teams, or the Pro
+ * inside an E5), a few hold only the free licence and a few nothing.
+ */
+function licenses(seed: number, index: number): AssignedLicense[] {
+  const pinned = PINNED_LICENSES[index];
+  if (pinned !== undefined) return pinned();
+  const random = new SeededRandom(seed, "licenses", index);
+  const roll = random.next();
+  if (roll < 0.08) return [];
+  if (roll < 0.13) return [assigned("POWER_BI_STANDARD")];
+  const e5 = random.chance(0.3);
+  const disabled = random.chance(0.15) ? (["TEAMS1"] as const) : [];
+  const proDisabled = e5 && random.chance(0.1);
+  const suite = assigned(e5 ? "SPE_E5" : "SPE_E3", ...disabled, ...(proDisabled ? (["BI_AZURE_P2"] as const) : []));
+  const addOn = random.next();
+  if (e5) {
+    if (addOn < 0.08) return [suite, assigned("PBI_PREMIUM_PER_USER")];
+    if (addOn < (proDisabled ? 0.5 : 0.12)) return [suite, assigned("POWER_BI_STANDARD")];
+    return [suite];
+  }
+  if (addOn < 0.3) return [suite, assigned("POWER_BI_STANDARD")];
+  if (addOn < 0.5) return [suite, assigned("POWER_BI_PRO")];
+  if (addOn < 0.53) return [suite, assigned("PBI_PREMIUM_PER_USER")];
+  if (addOn < 0.55) return [suite, assigned("POWER_BI_PRO"), assigned("PBI_PREMIUM_PER_USER")];
+  return [suite];
+}
+
+/**
+ * Makes the draws the first licence generator made from the user's stream, and returns `licenses` unchanged: every
+ * property generated after licences stays what it was before they came from a stream of their own.
+ */
+function keepRetiredDraws(random: SeededRandom, licenses: AssignedLicense[]): AssignedLicense[] {
   const count = random.int(0, 3);
-  const start = random.int(0, skus.length - 1);
-  return Array.from({ length: count }, (_, k) => ({
-    skuId: skus[(start + k) % skus.length] ?? "",
-    disabledPlans: random.chance(0.3) ? [random.pick(plans)] : [],
-  }));
+  random.next();
+  for (let k = 0; k < count; k++) if (random.chance(0.3)) random.next();
+  return licenses;
 }

@@ -8,6 +8,7 @@ import type { PowerBiBudget } from "./powerBiBudget";
 import type { ScannerService } from "./scannerService";
 import type { SimulatedVault } from "./simulatedVault";
 import type { TenantEdits } from "./tenantEdits";
+import type { TenantSkus } from "./tenantSkus";
 
 /** Token audiences, as the resources' `/.default` scopes and the managed-identity `resource` parameter name them. */
 export const RESOURCES = {
@@ -29,6 +30,8 @@ export interface TenantContext {
   readonly workspaces: number;
   /** Data changes made after start (tenant.edit); the counts above are the generated ones. */
   readonly edits: TenantEdits;
+  /** The subscribed SKUs, their seats counted over the users as edited. */
+  readonly skus: TenantSkus;
   readonly tokenLifetimeSeconds: number;
   readonly unstablePagingRows: number;
   readonly appTokens: AccessTokenIssuer;

@@ -1,6 +1,7 @@
 import type { WorkspaceExpansion } from "./powerBiTypes";
 import { expandedWorkspace } from "./simulatedWorkspace";
-import { simulatedUser, type SimulatedUser } from "./simulatedUser";
+import type { AssignedLicense } from "./simulatedSkus";
+import { simulatedLicenses, simulatedUser, type SimulatedUser } from "./simulatedUser";
 import { editedWorkspaceName } from "./workspaceVersion";
 
 /** A workspace as the service sends it (with the arrays `$expand` asked for), changed by a test. */
@@ -33,6 +34,8 @@ export interface TenantEdit {
 export class TenantEdits {
   addedUsers = 0;
   addedWorkspaces = 0;
+  /** How many edits were applied: what is derived from the data (the SKUs' seat counts) is cached per version. */
+  version = 0;
   private readonly removedUsers = new Set<number>();
   private readonly removedWorkspaces = new Set<number>();
   private readonly userChanges = new Map<number, Partial<SimulatedUser>>();
@@ -44,6 +47,7 @@ export class TenantEdits {
 
   /** Applies an edit made at `now` (epoch ms): the scanner lists changed, touched and added workspaces as modified then. */
   apply(edit: TenantEdit, now = Date.now()): void {
+    this.version++;
     for (const index of edit.removeUsers ?? []) this.removedUsers.add(index);
     for (const index of edit.removeWorkspaces ?? []) this.removedWorkspaces.add(index);
     for (const [index, change] of Object.entries(edit.changeUsers ?? {})) {
@@ -70,6 +74,12 @@ export class TenantEdits {
     const user = simulatedUser(seed, index);
     const change = this.userChanges.get(index);
     return change === undefined ? user : { ...user, ...change };
+  }
+
+  /** The `assignedLicenses` of the user at `index` as the tenant has them now, without building the user. */
+  licenses(seed: number, index: number): AssignedLicense[] | undefined {
+    if (this.removedUsers.has(index)) return undefined;
+    return this.userChanges.get(index)?.assignedLicenses ?? simulatedLicenses(seed, index);
   }
 
   workspaceRemoved(index: number): boolean {

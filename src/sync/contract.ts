@@ -58,6 +58,11 @@ export interface KindSync<P = unknown> {
   /** Counts every snapshot of this kind reports, zero included. */
   readonly countNames: readonly string[];
   /**
+   * The counts that add up to a snapshot's rows, which size the next snapshot's partitions; every count when absent.
+   * A kind whose counts also tell things about its items (how many are guests) names its row counts here.
+   */
+  readonly rowCounts?: readonly string[];
+  /**
    * Resumable kinds checkpoint as they go and a later invocation continues where they stopped; a paused run of
    * another kind starts again from nothing.
    */

@@ -52,15 +52,16 @@ export async function findContinuable(
 
 /** A new snapshot's manifest, with its partition layout and every count at zero, queued or owned by `epoch`. */
 export async function startSnapshot(
-  source: Pick<KindSync, "kind" | "countNames">,
+  source: Pick<KindSync, "kind" | "countNames" | "rowCounts">,
   manifests: ManifestStore,
   startedAt: Date,
   owner: { status: "queued" } | { status: "running"; epoch: number },
 ): Promise<SnapshotRecord> {
   // The previous snapshot's size picks the partition count; a first run assumes a large tenant.
   const previous = await manifests.latestSucceeded(source.kind);
+  const counted = previous === undefined ? [] : (source.rowCounts ?? Object.keys(previous.counts));
   const expectedRows =
-    previous === undefined ? 100_000 : Object.values(previous.counts).reduce((sum, count) => sum + count, 0);
+    previous === undefined ? 100_000 : counted.reduce((sum, name) => sum + (previous.counts[name] ?? 0), 0);
   const record = await manifests.create(
     {
       id: newSnapshotId(source.kind, startedAt),

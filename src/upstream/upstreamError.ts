@@ -23,6 +23,9 @@ export class UpstreamError extends Error {
   readonly serviceCode: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The path called, and what went wrong in the service's words: what a caller needs to say more. */
+  readonly path: string;
+  readonly detail: string;
 
   constructor(init: UpstreamErrorInit) {
     const status = init.status === undefined ? "failed" : `answered ${init.status}`;
@@ -34,6 +37,8 @@ export class UpstreamError extends Error {
     this.serviceCode = init.serviceCode;
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
+    this.path = init.path;
+    this.detail = init.detail;
   }
 
   /** True when the service throttled us for longer than we may wait: save the position and resume later. */

@@ -14,6 +14,7 @@ describe("auth levels", () => {
       listSnapshots: "function",
       getSnapshot: "function",
       listUsers: "function",
+      listLicenses: "function",
       listWorkspaces: "function",
       getWorkspace: "function",
       listItems: "function",

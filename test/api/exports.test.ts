@@ -1,4 +1,5 @@
 import { userSelectOf } from "../../src/kinds/users/usersKind";
+import { storedUser } from "../support/powerBiRules";
 import { parse } from "csv-parse/sync";
 import { WORKSPACE_ARTIFACTS } from "../../src/sources/powerbi/adminGroups";
 import { WORKSPACE_FIELDS } from "../../src/kinds/workspaces/workspaceSchemas";
@@ -47,15 +48,18 @@ function expectedRows(list: readonly Record<string, unknown>[], columns: readonl
 const byId = (a: { id?: unknown }, b: { id?: unknown }) => String(a.id).localeCompare(String(b.id));
 
 describe("CSV export", () => {
-  it("streams every user, all pages, with a header of the configured properties", async () => {
+  it("streams every user, all pages, with a header of the configured properties and powerBiLicense", async () => {
     const answer = await client.call("listUsers", { params: { snapshotId: "latest" }, query: { format: "csv" } });
     expect(answer.headers.get("content-type")).toBe("text/csv; charset=utf-8; header=present");
     expect(answer.headers.get("content-disposition")).toBe(`attachment; filename="users-${snapshotId}.csv"`);
-    const select = userSelectOf(env.config);
-    expect(answer.text.startsWith(`${select.join(",")}\r\n`)).toBe(true);
+    const columns = [...userSelectOf(env.config), "powerBiLicense"];
+    expect(answer.text.startsWith(`${columns.join(",")}\r\n`)).toBe(true);
     const records = csvRecords(answer);
     expect(records).toHaveLength(USERS);
-    const expected = expectedRows(users as unknown as Record<string, unknown>[], select);
+    const expected = expectedRows(
+      users.map((user) => storedUser(env.config, user)),
+      columns,
+    );
     expect(records.sort(byId)).toEqual(expected.sort(byId));
   });
 
@@ -107,7 +111,7 @@ describe("CSV export", () => {
 });
 
 describe("NDJSON export", () => {
-  it("streams one whole user per line", async () => {
+  it("streams one whole user per line, powerBiLicense included", async () => {
     const answer = await client.call("listUsers", { params: { snapshotId: "latest" }, query: { format: "ndjson" } });
     expect(answer.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
     expect(answer.text.endsWith("}\n")).toBe(true);
@@ -115,10 +119,8 @@ describe("NDJSON export", () => {
       .trimEnd()
       .split("\n")
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const select = userSelectOf(env.config);
-    const expected = users.map((user) =>
-      Object.fromEntries(select.map((field) => [field, (user as unknown as Record<string, unknown>)[field]])),
-    );
+    const expected = users.map((user) => storedUser(env.config, user));
+    expect(lines.every((line) => typeof line.powerBiLicense === "string")).toBe(true);
     expect(lines.sort(byId)).toEqual(expected.sort(byId));
   });
 

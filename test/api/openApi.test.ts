@@ -67,25 +67,36 @@ describe("OpenAPI document", () => {
     },
   );
 
-  it.each(["listUsers", "listWorkspaces", "getWorkspace", "diffSnapshots", "diffSummary", "listSnapshots"])(
-    "validates %s's query with exactly the parameters it documents",
-    async (name) => {
-      const route = routes.find((candidate) => candidate.name === name)!;
-      const params = Object.fromEntries(pathParams(route).map((param) => [param, "latest"]));
-      const answer = await client.call(name, { params, query: { undocumented: "1" } });
-      expect([answer.status, errorCode(answer)]).toEqual([400, "UnknownParameter"]);
-      const allowed = errorMessage(answer).split("allowed: ")[1]!.split(", ");
-      const documented = operationOf(route)!
-        .parameters.filter((p) => p.in === "query")
-        .map((p) => p.name);
-      expect(allowed).toEqual([...documented, "code"]);
-    },
-  );
+  it.each([
+    "listUsers",
+    "listLicenses",
+    "listWorkspaces",
+    "getWorkspace",
+    "diffSnapshots",
+    "diffSummary",
+    "listSnapshots",
+  ])("validates %s's query with exactly the parameters it documents", async (name) => {
+    const route = routes.find((candidate) => candidate.name === name)!;
+    const params = Object.fromEntries(pathParams(route).map((param) => [param, "latest"]));
+    const answer = await client.call(name, { params, query: { undocumented: "1" } });
+    expect([answer.status, errorCode(answer)]).toEqual([400, "UnknownParameter"]);
+    const allowed = errorMessage(answer).split("allowed: ")[1]!.split(", ");
+    const documented = operationOf(route)!
+      .parameters.filter((p) => p.in === "query")
+      .map((p) => p.name);
+    expect(allowed).toEqual([...documented, "code"]);
+  });
 
   it("lists the allowed values of the filters and formats", () => {
     const parameter = (path: string, name: string) =>
       document.paths[path]!.get!.parameters.find((p) => p.name === name)!;
     expect(parameter("/snapshots/{snapshotId}/users", "userType").schema.enum).toEqual(["Member", "Guest"]);
+    expect(parameter("/snapshots/{snapshotId}/users", "powerBiLicense").schema.enum).toEqual([
+      "ppu",
+      "pro",
+      "free",
+      "none",
+    ]);
     expect(parameter("/snapshots/{snapshotId}/users", "format").schema.enum).toEqual(["json", "csv", "ndjson"]);
     expect(parameter("/snapshots/{snapshotId}/users", "top").schema).toMatchObject({ type: "integer", maximum: 1000 });
     expect(parameter("/snapshots/{snapshotId}/workspaces", "state").schema.enum).toEqual([
@@ -103,6 +114,7 @@ describe("OpenAPI document", () => {
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(document.components.schemas).toHaveProperty(ref);
     expect(document.components.schemas).toHaveProperty("DiffEntry");
+    expect(document.components.schemas).toHaveProperty("SubscribedSku");
     expect(document.components.securitySchemes).toHaveProperty("functionKey");
   });
 });

@@ -1,4 +1,4 @@
-import { userSelectOf } from "../../src/kinds/users/usersKind";
+import { expectedPowerBiLicense, storedUser } from "../support/powerBiRules";
 import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
 import { syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
@@ -19,11 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-/** A user as stored: the configured Graph properties, as the simulator served them. */
-function stored(user: SimulatedUser): Record<string, unknown> {
-  const record = user as unknown as Record<string, unknown>;
-  return Object.fromEntries(userSelectOf(env.config).map((field) => [field, record[field]]));
-}
+/** A user as stored: the configured Graph properties, as the simulator served them, and powerBiLicense. */
+const stored = (user: SimulatedUser) => storedUser(env.config, user);
+const license = (user: SimulatedUser) => expectedPowerBiLicense(user.assignedLicenses);
 
 const startsWith = (value: string | null, prefix: string) => (value ?? "").toLowerCase().startsWith(prefix);
 
@@ -35,6 +33,15 @@ describe("users filters", () => {
     ["members", { userType: "Member" }, (u) => u.userType === "Member"],
     ["a department with & and /", { department: "R&D / Platform" }, (u) => u.department === "R&D / Platform"],
     ["a Japanese department", { department: "研究開発部" }, (u) => u.department === "研究開発部"],
+    ["Premium Per User holders", { powerBiLicense: "ppu" }, (u) => license(u) === "ppu"],
+    ["Pro holders", { powerBiLicense: "pro" }, (u) => license(u) === "pro"],
+    ["free licence holders", { powerBiLicense: "free" }, (u) => license(u) === "free"],
+    ["users without Power BI", { powerBiLicense: "none" }, (u) => license(u) === "none"],
+    [
+      "disabled Pro holders",
+      { powerBiLicense: "pro", accountEnabled: "false" },
+      (u) => !u.accountEnabled && license(u) === "pro",
+    ],
     ["a UPN prefix, any case", { search: "JANE.D" }, (u) => startsWith(u.userPrincipalName, "jane.d")],
     ["a display name prefix", { search: "Maria G" }, (u) => startsWith(u.displayName, "maria g")],
     ["an apostrophe", { search: "siobhán o'" }, (u) => startsWith(u.displayName, "siobhán o'")],

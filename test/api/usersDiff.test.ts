@@ -1,4 +1,4 @@
-import { userSelectOf } from "../../src/kinds/users/usersKind";
+import { expectedPowerBiLicense, storedUser } from "../support/powerBiRules";
 import { simulatedUser, type SimulatedUser } from "../../dev/simulator/simulatedUser";
 import { inventoryFor, syncKind } from "../../src/app/inventory";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
@@ -15,11 +15,9 @@ let expected: Record<string, unknown>[];
 
 type Entry = Record<string, unknown> & { id: string };
 
-/** A user as stored: the configured Graph properties. */
-function stored(user: SimulatedUser): Record<string, unknown> {
-  const record = user as unknown as Record<string, unknown>;
-  return Object.fromEntries(userSelectOf(env.config).map((field) => [field, record[field]]));
-}
+/** A user as stored: the configured Graph properties and powerBiLicense. */
+const stored = (user: SimulatedUser) => storedUser(env.config, user);
+const PRO = { skuId: "f8a1db68-be16-40ed-86d5-cb42ce701560", disabledPlans: [] };
 
 beforeAll(async () => {
   env = await startTestEnvironment({ users: USERS, seed: SEED });
@@ -28,7 +26,10 @@ beforeAll(async () => {
 
   const users = Array.from({ length: USERS }, (_, index) => simulatedUser(SEED, index));
   const enabled = users.findIndex((user, index) => index > 20 && user.accountEnabled);
-  const licensed = users.findIndex((user, index) => index > enabled && user.assignedLicenses.length > 0);
+  // One who loses a Power BI licence with the rest, and one with none who gains Pro.
+  const licensed = users.findIndex(
+    (user, index) => index > enabled && expectedPowerBiLicense(user.assignedLicenses) !== "none",
+  );
   const unlicensed = users.findIndex((user, index) => index > licensed && user.assignedLicenses.length === 0);
   // What the test changes in the tenant between the two syncs; `givenName` is not synced, so it is no change.
   env.tenant.edit({
@@ -40,20 +41,22 @@ beforeAll(async () => {
       14: { givenName: "Not synced" },
       [enabled]: { accountEnabled: false },
       [licensed]: { assignedLicenses: [] },
-      [unlicensed]: { assignedLicenses: [{ skuId: "f8a1db68-be16-40ed-86d5-cb42ce701560", disabledPlans: [] }] },
+      [unlicensed]: { assignedLicenses: [PRO] },
     },
   });
   newer = (await syncKind("users", env.config)).snapshotId;
 
+  // The stored properties a change of the user makes differ: a change of licences also changes powerBiLicense.
   const changed = (index: number, changes: Partial<SimulatedUser>): Entry => {
-    const before = users[index]! as unknown as Record<string, unknown>;
-    const fields = Object.keys(changes);
+    const before = stored(users[index]!);
+    const after = stored({ ...users[index]!, ...changes });
+    const fields = Object.keys(after).filter((field) => JSON.stringify(after[field]) !== JSON.stringify(before[field]));
     return {
       change: "changed",
       id: users[index]!.id,
       fields,
       old: Object.fromEntries(fields.map((field) => [field, before[field]])),
-      new: changes,
+      new: Object.fromEntries(fields.map((field) => [field, after[field]])),
     };
   };
   expected = [
@@ -66,8 +69,16 @@ beforeAll(async () => {
     changed(12, { displayName: "Renamed Person", jobTitle: "CFO" }),
     changed(enabled, { accountEnabled: false }),
     changed(licensed, { assignedLicenses: [] }),
-    changed(unlicensed, { assignedLicenses: [{ skuId: "f8a1db68-be16-40ed-86d5-cb42ce701560", disabledPlans: [] }] }),
+    changed(unlicensed, { assignedLicenses: [PRO] }),
   ].sort(byId);
+  // The licence changes the test relies on, said outright.
+  const licenceChanges = expected.filter((entry) => (entry.fields as string[] | undefined)?.includes("powerBiLicense"));
+  expect(licenceChanges.map((entry) => entry.new)).toEqual(
+    expect.arrayContaining([
+      { assignedLicenses: [PRO], powerBiLicense: "pro" },
+      expect.objectContaining({ powerBiLicense: "none" }),
+    ]),
+  );
 });
 afterAll(() => env.close());
 
@@ -131,7 +142,7 @@ describe("users diff", () => {
       removed: 3,
       changed: 5,
       unchanged: USERS - 3 - 5,
-      fields: { department: 1, displayName: 1, jobTitle: 1, accountEnabled: 1, assignedLicenses: 2 },
+      fields: { department: 1, displayName: 1, jobTitle: 1, accountEnabled: 1, assignedLicenses: 2, powerBiLicense: 2 },
     });
   });
 

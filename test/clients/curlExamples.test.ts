@@ -100,6 +100,20 @@ const checks: Record<string, (run: Run) => Promise<void>> = {
     const snapshot = (await (await api(`/snapshots/${accepted.snapshotId}`)).json()) as { id: string; kind: string };
     expect(snapshot).toMatchObject({ id: accepted.snapshotId, kind: "users" });
   },
+  "every Pro user who is disabled": async ({ stdout }) => {
+    const query = "powerBiLicense=pro&accountEnabled=false&fields=id,userPrincipalName,displayName&top=1000";
+    const expected = (await (await api(`/snapshots/latest/users?${query}`)).json()) as { items: unknown[] };
+    expect(expected.items.length).toBeGreaterThan(0);
+    expect(jsonValues(stdout)).toEqual([expected.items]);
+  },
+  "seats left per SKU": async ({ stdout }) => {
+    const { items } = (await (await api("/snapshots/latest/licenses")).json()) as {
+      items: { skuPartNumber: string; consumedUnits: number; prepaidUnits: { enabled: number } }[];
+    };
+    expect(items.length).toBeGreaterThan(0);
+    const expected = items.map((sku) => `${sku.skuPartNumber}\t${sku.prepaidUnits.enabled - sku.consumedUnits}`);
+    expect(stdout.trimEnd().split("\n")).toEqual(expected);
+  },
   "revalidate a cached answer: 304 while nothing changed": ({ stdout }) => {
     expect(stdout).toBe("304\n");
     return Promise.resolve();

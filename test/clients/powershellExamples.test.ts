@@ -95,6 +95,31 @@ const checks: Record<string, (run: Run) => Promise<void>> = {
     expect(json).toEqual(withUsers.map((entry) => entry.artifacts!.users));
     expect(JSON.stringify(json)).toContain('"groupUserAccessRight":"Admin"');
   },
+  "every Pro user who is disabled": async ({ stdout }) => {
+    const { items } = (await (
+      await api("/snapshots/latest/users?powerBiLicense=pro&accountEnabled=false&fields=userPrincipalName&top=1000")
+    ).json()) as { items: { userPrincipalName: string }[] };
+    expect(items.length).toBeGreaterThan(0);
+    const [header, rule, ...rows] = lines(stdout);
+    expect(header!.split(/\s+/).slice(0, 2)).toEqual(["userPrincipalName", "displayName"]);
+    expect(rule).toMatch(/^[-\s]+$/);
+    expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual(items.map((user) => user.userPrincipalName).sort());
+  },
+  "seats left per SKU": async ({ stdout }) => {
+    const { items } = (await (await api("/snapshots/latest/licenses")).json()) as {
+      items: { skuPartNumber: string; consumedUnits: number; prepaidUnits: { enabled: number } }[];
+    };
+    const [header, rule, ...rows] = lines(stdout);
+    expect(header!.trim().split(/\s+/)).toEqual(["skuPartNumber", "consumedUnits", "left"]);
+    expect(rule).toMatch(/^[-\s]+$/);
+    expect(rows.map((row) => row.trim().split(/\s+/))).toEqual(
+      items.map((sku) => [
+        sku.skuPartNumber,
+        String(sku.consumedUnits),
+        String(sku.prepaidUnits.enabled - sku.consumedUnits),
+      ]),
+    );
+  },
   "start a workspaces sync now (admin key)": async ({ stdout }) => {
     const id = /\b\d{8}T\d{9}Z-workspaces-[0-9a-f]{6}\b/.exec(stdout)?.[0];
     expect(id).toBeDefined();

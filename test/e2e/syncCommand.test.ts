@@ -41,7 +41,8 @@ describe("npm run sync", () => {
       ["users", "succeeded"],
       ["workspaces", "succeeded"],
     ]);
-    expect(lines[0]).toMatchObject({ counts: { users: 120, invalid: 0 }, upstream: { requests: 1, retries: 0 } });
+    // The subscribed SKUs, then one page of users.
+    expect(lines[0]).toMatchObject({ counts: { users: 120, invalid: 0 }, upstream: { requests: 2, retries: 0 } });
     expect(Object.keys(lines[0]!).slice(0, 5)).toEqual(["snapshotId", "kind", "status", "counts", "durationMs"]);
   });
 

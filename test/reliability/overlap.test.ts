@@ -9,6 +9,7 @@ import {
   testClock,
 } from "../support/reliability";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
+import { SKU_COUNT } from "../support/powerBiRules";
 
 const USERS = 1_100;
 
@@ -53,7 +54,7 @@ describe("overlapping runs of one kind: exactly one writes", () => {
     const after = await usersManifests();
     expect(after).toHaveLength(before + 1);
     const tables = await tablesOf(env.config);
-    expect(await rowCount(tables, env.tenant.tenantId, fulfilled[0]!.value.snapshotId)).toBe(USERS);
+    expect(await rowCount(tables, env.tenant.tenantId, fulfilled[0]!.value.snapshotId)).toBe(USERS + SKU_COUNT);
   });
 
   it("a timer run in progress, then an on-demand request: the request is refused and names the run", async () => {

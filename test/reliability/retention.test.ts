@@ -12,9 +12,12 @@ import {
 } from "../support/reliability";
 import { isErrorShape, readAllItems, routeCaller, type RouteCaller } from "../support/routes";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
+import { SKU_COUNT } from "../support/powerBiRules";
 
 const DAY = 86_400_000;
 const USERS = 400;
+/** The rows of a users snapshot: one per user and one per subscribed SKU. */
+const ROWS = USERS + SKU_COUNT;
 
 let env: TestEnvironment;
 let call: RouteCaller;
@@ -74,7 +77,7 @@ describe("retention", () => {
     for (const name of ["old1", "old2"]) {
       const manifest = await call(SNAPSHOT_ROUTE, { snapshotId: ids[name]! });
       expect(manifest.body).toMatchObject({ status: "failed", error: "expired by retention" });
-      expect(await rowsOf(name)).toBe(USERS);
+      expect(await rowsOf(name)).toBe(ROWS);
     }
     const next = await call(USERS_ROUTE, { snapshotId: ids.old1! }, { top: "100", continuationToken: readerToken });
     expect(next.status).toBe(409);
@@ -85,7 +88,7 @@ describe("retention", () => {
   it("deletes a retired snapshot's rows only after the grace period, and a reader then gets a clean 404", async () => {
     clock.advance(RETIRE_GRACE_MS / 2);
     expect(await pass("users")).toEqual([]);
-    expect(await rowsOf("old1")).toBe(USERS);
+    expect(await rowsOf("old1")).toBe(ROWS);
     clock.advance(RETIRE_GRACE_MS);
     // Readers hammer the retiring snapshots and the latest while the pass deletes: only clean answers, never a mix.
     const stop = { now: false };
@@ -120,7 +123,7 @@ describe("retention", () => {
     clock.advance(300 * DAY);
     expect(await pass("users")).toEqual([]);
     expect(await pass("workspaces")).toEqual([]);
-    expect(await rowsOf("fresh")).toBe(USERS);
+    expect(await rowsOf("fresh")).toBe(ROWS);
     expect(await readAllItems(call, USERS_ROUTE, { snapshotId: "latest" })).toHaveLength(USERS);
     const paused = await call(SNAPSHOT_ROUTE, { snapshotId: ids.paused! });
     expect(paused.body).toMatchObject({ status: "paused" });

@@ -14,6 +14,7 @@ import {
   testClock,
 } from "../support/reliability";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
+import { SKU_COUNT } from "../support/powerBiRules";
 
 const USERS = 3_000;
 
@@ -69,6 +70,6 @@ describe("storage stopped in the middle of a run", () => {
       error: expect.stringMatching(/^abandoned/) as unknown,
     });
     expect(await rowCount(tables, env.tenant.tenantId, orphan!.id)).toBe(0);
-    expect(await rowCount(tables, env.tenant.tenantId, previous.snapshotId)).toBe(USERS);
+    expect(await rowCount(tables, env.tenant.tenantId, previous.snapshotId)).toBe(USERS + SKU_COUNT);
   }, 120_000);
 });

@@ -1,4 +1,3 @@
-import { userSelectOf } from "../../src/kinds/users/usersKind";
 import { odata } from "@azure/data-tables";
 import type { Config } from "../../src/config/config";
 import { ManifestStore, type SnapshotRecord } from "../../src/store/manifestStore";
@@ -6,6 +5,7 @@ import { readRows, snapshotFilter } from "../../src/store/rowReader";
 import { getInventoryTables, type InventoryTables } from "../../src/store/tables";
 import { simulatedUser } from "../../dev/simulator/simulatedUser";
 import type { SyncHooks } from "../../src/app/inventory";
+import { storedUser } from "./powerBiRules";
 import { readAllItems, type RouteCaller } from "./routes";
 
 export const USERS_ROUTE = "snapshots/{snapshotId}/users";
@@ -85,12 +85,12 @@ export async function tenantEntities(tables: InventoryTables, tenantId: string):
   return entities;
 }
 
-/** The users a snapshot must hold: the simulator's, projected on the configured `$select`. */
+/** The users a snapshot must hold: the simulator's, projected on the configured `$select`, with powerBiLicense. */
 export function expectedUsers(config: Config, seed: number, count: number): Map<string, Record<string, unknown>> {
   const users = new Map<string, Record<string, unknown>>();
   for (let index = 0; index < count; index++) {
-    const user = simulatedUser(seed, index) as unknown as Record<string, unknown>;
-    users.set(user.id as string, Object.fromEntries(userSelectOf(config).map((field) => [field, user[field]])));
+    const user = simulatedUser(seed, index);
+    users.set(user.id, storedUser(config, user));
   }
   return users;
 }

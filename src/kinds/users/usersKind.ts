@@ -1,11 +1,10 @@
 import { z } from "zod";
 import type { Config } from "../../config/config";
 import { ncrontabSetting, optionalTextSetting } from "../../config/settings";
-import { listGraphUsers } from "../../sources/graph/graphUsers";
-import { pagedSync } from "../../sync/pagedSync";
 import { defineKind } from "../kind";
-import { USERS_ROW_SET, userRows } from "./usersRows";
+import { USERS_ROW_SET } from "./usersRows";
 import { usersRoutes } from "./usersRoutes";
+import { usersSync } from "./usersSync";
 
 /** The Graph user properties we snapshot by default (all list-safe; see API-FACTS.md). */
 export const DEFAULT_USER_SELECT = [
@@ -38,28 +37,17 @@ const userSelect = optionalTextSetting.transform((value, context): readonly stri
   return fields.includes("id") ? fields : ["id", ...fields];
 });
 
-/** Users snapshots: every Graph user, one row each. */
+/** Users snapshots: every Graph user, one row each, and the tenant's subscribed SKUs (licences). */
 export const usersKind = defineKind({
   name: "users",
-  description: "every Graph user",
+  description: "every Graph user, and the tenant's subscribed SKUs",
   settings: {
     USERS_SYNC_SCHEDULE: ncrontabSetting("0 0 2 * * *"),
     GRAPH_USER_SELECT: userSelect,
   },
   configure: (settings) => ({
     schedule: settings.USERS_SYNC_SCHEDULE,
-    sync: ({ graph }) =>
-      pagedSync({
-        kind: "users",
-        countNames: ["users"],
-        // Graph's next links are not promised to outlive a long pause; a users run is short and starts afresh.
-        resumable: false,
-        itemRowSet: USERS_ROW_SET,
-        next: z.string(),
-        pages: (from) => listGraphUsers(graph, settings.GRAPH_USER_SELECT, from),
-        idOf: (user) => user.id,
-        toRows: userRows,
-      }),
+    sync: ({ graph }) => usersSync(graph, settings.GRAPH_USER_SELECT),
     diff: { rowSet: USERS_ROW_SET },
     routes: usersRoutes(settings.GRAPH_USER_SELECT),
   }),

@@ -10,6 +10,10 @@ export const graphUserSchema = z.looseObject({
   accountEnabled: z.boolean().nullish(),
   userType: z.string().nullish(),
   department: z.string().nullish(),
+  // Read for each user's Power BI licence, so one that is not a list of assignments is an invalid user.
+  assignedLicenses: z
+    .array(z.looseObject({ skuId: z.string().min(1), disabledPlans: z.array(z.string()).nullish() }))
+    .nullish(),
 });
 export type GraphUser = z.output<typeof graphUserSchema>;
 
