@@ -1,4 +1,3 @@
-import { odata } from "@azure/data-tables";
 import { z } from "zod";
 
 /* Filter parameters many list routes share, and the OData conditions they become. */
@@ -24,9 +23,22 @@ export function prefixSuccessor(prefix: string): string | undefined {
   return points.join("") + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
 }
 
-/** Rows whose `name` column (lower-cased text) starts with `prefix`, in any case: a range of that column. */
-export function namePrefixCondition(prefix: string): string {
+/** Rows whose `column` (lower-cased text) starts with `prefix`, in any case: a range of that column. */
+export function prefixCondition(column: string, prefix: string): string {
   const from = prefix.toLowerCase();
   const to = prefixSuccessor(from);
-  return to === undefined ? odata`name ge ${from}` : odata`(name ge ${from} and name lt ${to})`;
+  // The column is one of the app's own names; only the values come from the request, quoted as OData strings.
+  return to === undefined
+    ? `${column} ge ${odataString(from)}`
+    : `(${column} ge ${odataString(from)} and ${column} lt ${odataString(to)})`;
+}
+
+/** An OData string literal: quotes doubled, as the odata`` tag writes them. */
+function odataString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Rows whose `name` column starts with `prefix`, in any case. */
+export function namePrefixCondition(prefix: string): string {
+  return prefixCondition("name", prefix);
 }

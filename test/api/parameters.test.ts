@@ -1,6 +1,7 @@
 import { HttpRequest } from "@azure/functions";
 import { chooseFormat, type Format } from "../../src/api/responseFormat";
-import { prefixSuccessor } from "../../src/kinds/users/usersFilter";
+import { odata } from "@azure/data-tables";
+import { prefixCondition, prefixSuccessor } from "../../src/api/filterParams";
 
 describe("prefix search bounds", () => {
   it.each([
@@ -19,6 +20,11 @@ describe("prefix search bounds", () => {
 
   it("has no bound for a prefix of the last code point only", () => {
     expect(prefixSuccessor("\u{10ffff}")).toBeUndefined();
+  });
+
+  it("quotes a prefix as the odata tag does, lower-cased", () => {
+    expect(prefixCondition("upn", "O'B")).toBe(odata`(upn ge ${"o'b"} and upn lt ${"o'c"})`);
+    expect(prefixCondition("name", "\u{10ffff}")).toBe(odata`name ge ${"\u{10ffff}"}`);
   });
 });
 

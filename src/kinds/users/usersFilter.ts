@@ -1,15 +1,12 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
 import { badRequest } from "../../api/apiError";
+import { prefixCondition, printableParam as printable } from "../../api/filterParams";
 import { booleanParam } from "../../api/query";
 import { POWER_BI_LICENSES } from "./powerBiLicense";
 
 /** Graph's user types. */
 export const USER_TYPES = ["Member", "Guest"] as const;
-
-// The service refuses control characters in a filter; refusing them here keeps that a 400 rather than a 500.
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const printable = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
 
 /** Filter parameters of the users routes; each reads an index column the users sync writes. */
 export const usersFilterShape = {
@@ -52,28 +49,8 @@ export function usersColumnFilter(query: UsersFilter, licensed: boolean): string
     conditions.push(odata`powerBiLicense eq ${query.powerBiLicense}`);
   }
   if (query.search !== undefined) {
-    // `upn` and `name` hold the lower-cased values; a prefix is the range [prefix, the prefix's successor).
-    const from = query.search.toLowerCase();
-    const to = prefixSuccessor(from);
-    conditions.push(
-      to === undefined
-        ? odata`(upn ge ${from} or name ge ${from})`
-        : odata`((upn ge ${from} and upn lt ${to}) or (name ge ${from} and name lt ${to}))`,
-    );
+    // `upn` and `name` hold the lower-cased values.
+    conditions.push(`(${prefixCondition("upn", query.search)} or ${prefixCondition("name", query.search)})`);
   }
   return conditions.length === 0 ? undefined : conditions.join(" and ");
-}
-
-/**
- * The least string greater than every string that starts with `prefix`: its last code point plus one. Code points,
- * not UTF-16 units, so the bound also holds where the service orders strings by their UTF-8 bytes. Undefined when
- * there is none (a prefix of U+10FFFF only).
- */
-export function prefixSuccessor(prefix: string): string | undefined {
-  const points = [...prefix];
-  const last = points.pop()?.codePointAt(0);
-  if (last === undefined) return undefined;
-  if (last === 0x10ffff) return prefixSuccessor(points.join(""));
-  // The surrogate range is not a character; the next one after it is U+E000.
-  return points.join("") + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
 }
