@@ -21,7 +21,9 @@ describe("freshBuild (what npm start, sync, jest and bench build through)", () =
   /** Moves the inputs and then the outputs into the past, in that order, so a rewrite shows on any clock. */
   const age = () => {
     const [inputs, outputs] = [new Date(Date.now() - 120_000), new Date(Date.now() - 60_000)];
-    for (const path of ["package-lock.json", "src/a.ts", "src/b.ts"]) utimesSync(join(dir, path), inputs, inputs);
+    for (const path of ["package-lock.json", "tsconfig.build.json", "src/a.ts", "src/b.ts", "src"]) {
+      utimesSync(join(dir, path), inputs, inputs);
+    }
     for (const path of [out("a"), out("b"), join(dir, "dist", "tsconfig.build.tsbuildinfo")]) {
       utimesSync(path, outputs, outputs);
     }
@@ -62,6 +64,35 @@ describe("freshBuild (what npm start, sync, jest and bench build through)", () =
     const before = [mtime(out("a")), mtime(out("b"))];
     expect(build()).toEqual({ code: 0, output: "" });
     expect([mtime(out("a")), mtime(out("b"))]).toEqual(before);
+  });
+
+  /** freshBuild.mjs's own verdict: whether it would skip loading tsc at all. */
+  const isCurrent = () => {
+    const script = `import(${JSON.stringify(SCRIPT)}).then((m) => console.log(m.isCurrent(process.cwd())))`;
+    return spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" }).stdout.trim();
+  };
+
+  it("does not even load tsc while nothing is newer than a clean build", () => {
+    expect(isCurrent()).toBe("false");
+    expect(build().code).toBe(0);
+    age();
+    expect(isCurrent()).toBe("true");
+    writeFileSync(join(dir, "src", "notes.md"), "not TypeScript\n");
+    expect(isCurrent()).toBe("false"); // the folder changed: tsc decides
+    age();
+    expect(isCurrent()).toBe("true");
+    writeFileSync(join(dir, "src", "b.ts"), "export const b = 2;\n");
+    expect(isCurrent()).toBe("false");
+  });
+
+  it("leaves a build with errors to tsc, which reports them again", () => {
+    writeFileSync(join(dir, "src", "a.ts"), "export const a: string = 1;\n");
+    expect(build().code).not.toBe(0);
+    age();
+    expect(isCurrent()).toBe("false");
+    const again = build();
+    expect(again.code).not.toBe(0);
+    expect(again.output).toContain("TS2322");
   });
 
   it("rebuilds an output that was deleted, which tsc -b alone would not notice", () => {
