@@ -47,14 +47,14 @@ const VALUE_STARTS = new Set<TokenType>([
 ]);
 
 /**
- * Checks that `body` is one valid JSON document and finds where each item of the `members` arrays of its root object
- * (and each other member's value) starts and ends, in one pass of @streamparser/json's tokenizer. Nothing is built
- * but the other members' values. Throws JsonSyntaxError on invalid JSON: so it can run inside the retry loop, and a
- * truncated or garbled page is fetched again before any of its items is handed out.
+ * Checks that the body (its chunks as they arrived, kept as they are: no copy of the whole) is one valid JSON
+ * document and finds where each item of the `members` arrays of its root object (and each other member's value)
+ * starts and ends, in one pass of @streamparser/json's tokenizer. Nothing is built but the other members' values.
+ * Throws JsonSyntaxError on invalid JSON: so it can run inside the retry loop, and a truncated or garbled page is
+ * fetched again before any of its items is handed out.
  */
-export function indexJsonItems(body: Buffer, members: readonly string[]): JsonItems {
-  // The tokenizer skips a byte order mark without counting it in its offsets.
-  const bytes = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+export function indexJsonItems(chunks: readonly Buffer[], members: readonly string[]): JsonItems {
+  const bytes = new ChunkedBytes(chunks);
   const streamed = new Set(members);
   const arrays = new Map<string, number[]>();
   const values = new Map<string, [start: number, end: number]>();
@@ -96,7 +96,7 @@ export function indexJsonItems(body: Buffer, members: readonly string[]): JsonIt
     if (next === Next.Colon && depth === 1) key = value as string;
   };
   try {
-    if (bytes.length > 0) tokenizer.write(bytes);
+    for (const chunk of bytes.chunks) tokenizer.write(chunk);
     tokenizer.end();
   } catch (error) {
     throw new JsonSyntaxError(error instanceof Error ? error.message : String(error));
@@ -104,7 +104,11 @@ export function indexJsonItems(body: Buffer, members: readonly string[]): JsonIt
   if (next !== Next.End) throw new JsonSyntaxError("the document ends before its last value does");
 
   const envelope: Record<string, unknown> = {};
-  for (const [name, [start, end]] of values) envelope[name] = JSON.parse(bytes.toString("utf8", start, end));
+  for (const [name, [start, end]] of values) {
+    // An own property, as JSON.parse makes it: `envelope[name] =` would set the prototype for "__proto__".
+    const value: unknown = JSON.parse(bytes.text(start, end));
+    Object.defineProperty(envelope, name, { value, enumerable: true, writable: true, configurable: true });
+  }
   return {
     envelope,
     bytes: bytes.length,
@@ -115,10 +119,63 @@ export function indexJsonItems(body: Buffer, members: readonly string[]): JsonIt
     items: function* (member) {
       const bounds = arrays.get(member) ?? [];
       for (let index = 0; index < bounds.length; index += 2) {
-        yield JSON.parse(bytes.toString("utf8", bounds[index], bounds[index + 1]));
+        yield JSON.parse(bytes.text(bounds[index]!, bounds[index + 1]!));
       }
     },
   };
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** A body as the chunks it arrived in, read by offset across them. */
+class ChunkedBytes {
+  readonly chunks: readonly Buffer[];
+  /** Where each chunk starts in the body. */
+  private readonly starts: number[] = [];
+  readonly length: number;
+
+  constructor(chunks: readonly Buffer[]) {
+    // The tokenizer skips a byte order mark without counting it in its offsets, so it goes first, wherever cut.
+    const head = Buffer.concat(chunks.slice(0, 3)).subarray(0, 3);
+    let skip = head.equals(BOM) ? BOM.length : 0;
+    const kept: Buffer[] = [];
+    for (const chunk of chunks) {
+      const rest = chunk.subarray(Math.min(skip, chunk.length));
+      skip -= chunk.length - rest.length;
+      if (rest.length > 0) kept.push(rest);
+    }
+    this.chunks = kept;
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      this.starts.push(offset);
+      offset += chunk.length;
+    }
+    this.length = offset;
+  }
+
+  /** The UTF-8 text of bytes [start, end): a copy only of what spans chunks. */
+  text(start: number, end: number): string {
+    let index = this.chunkAt(start);
+    const chunk = this.chunks[index]!;
+    const from = start - this.starts[index]!;
+    if (end - this.starts[index]! <= chunk.length) return chunk.toString("utf8", from, end - this.starts[index]!);
+    const pieces = [chunk.subarray(from)];
+    for (index++; index < this.chunks.length && this.starts[index]! < end; index++) {
+      pieces.push(this.chunks[index]!.subarray(0, end - this.starts[index]!));
+    }
+    return Buffer.concat(pieces).toString("utf8");
+  }
+
+  /** The chunk holding byte `offset` (binary search). */
+  private chunkAt(offset: number): number {
+    let [low, high] = [0, this.starts.length - 1];
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
 }
 
 /** JSON's grammar over tokens: what may come after `token`, or a JsonSyntaxError when it may not come here. */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { indexJsonItems, JsonSyntaxError } from "../../src/upstream/jsonItems";
 
-const index = (text: string, members: string[] = ["value"]) => indexJsonItems(Buffer.from(text, "utf8"), members);
+const index = (text: string, members: string[] = ["value"]) => indexJsonItems([Buffer.from(text, "utf8")], members);
 const itemsOf = (text: string, member = "value") => [...index(text, [member]).items(member)];
 
 describe("indexJsonItems", () => {
@@ -41,6 +41,12 @@ describe("indexJsonItems", () => {
     expect(page.count("value")).toBeUndefined();
     expect([...page.items("value")]).toEqual([]);
     expect(page.envelope).toEqual(envelope);
+  });
+
+  it("keeps a member named __proto__ as JSON.parse does, an own property", () => {
+    const page = index(`{"__proto__":{"polluted":true},"value":[]}`);
+    expect(Object.getPrototypeOf(page.envelope)).toBe(Object.prototype);
+    expect(page.envelope).toEqual(JSON.parse(`{"__proto__":{"polluted":true}}`));
   });
 
   it("reads several arrays item by item, and only at the root", () => {
@@ -90,6 +96,22 @@ describe("indexJsonItems", () => {
         expect([...indexed.items("value")]).toEqual(items);
         expect(indexed.count("value")).toBe((items as unknown[]).length);
         expect(indexed.envelope).toEqual(envelope);
+      }),
+    );
+  });
+
+  it("reads the same however the body was cut into chunks, even inside a character", () => {
+    const page = fc.record({ value: fc.array(fc.jsonValue()), head: fc.dictionary(fc.string(), fc.jsonValue()) });
+    fc.assert(
+      fc.property(page, fc.array(fc.nat(), { maxLength: 12 }), ({ value, head }, cuts) => {
+        const body = Buffer.from(`\ufeff${JSON.stringify({ ...head, value })}`, "utf8");
+        const places = [...new Set(cuts.map((cut) => cut % (body.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...places].map((start, i) => body.subarray(start, [...places, body.length][i]));
+        const whole = index(body.toString("utf8"));
+        const cut = indexJsonItems(chunks, ["value"]);
+        expect([...cut.items("value")]).toEqual([...whole.items("value")]);
+        expect(cut.envelope).toEqual(whole.envelope);
+        expect(cut.bytes).toBe(body.length - 3);
       }),
     );
   });

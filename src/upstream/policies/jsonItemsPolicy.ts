@@ -38,9 +38,9 @@ export function jsonItemsPolicy(): PipelinePolicy {
       const stream = response.readableStreamBody;
       if (members === undefined || stream === undefined) return response;
       const path = new URL(request.url).pathname;
-      const body = await readBody(stream as Readable, request, path);
+      const chunks = await readBody(stream as Readable, request, path);
       try {
-        indexed.set(response, indexJsonItems(body, members));
+        indexed.set(response, indexJsonItems(chunks, members));
       } catch (error) {
         if (!(error instanceof JsonSyntaxError)) throw error;
         // Status-less, like a dropped connection: the retry policy tries again (a truncated body usually is one).
@@ -54,11 +54,11 @@ export function jsonItemsPolicy(): PipelinePolicy {
 }
 
 /**
- * The whole body. The transport does not pass an abort on to a decompressing stream, so the attempt's signal
+ * The whole body, as the chunks it came in (joining them would hold it twice for a while). The transport does not pass an abort on to a decompressing stream, so the attempt's signal
  * (its deadline, or the run stopping) destroys the stream here; that error stays what it was, and any other
  * failure while reading becomes a status-less RestError, which the retry policy treats as a dropped connection.
  */
-async function readBody(stream: Readable, request: PipelineRequest, path: string): Promise<Buffer> {
+async function readBody(stream: Readable, request: PipelineRequest, path: string): Promise<Buffer[]> {
   const signal = request.abortSignal;
   // An AbortError, as the transport's own: the timeout policy names it a timeout when its deadline fired.
   const abort = () => stream.destroy(Object.assign(new Error(`reading ${path} was aborted`), { name: "AbortError" }));
@@ -74,5 +74,5 @@ async function readBody(stream: Readable, request: PipelineRequest, path: string
   } finally {
     signal?.removeEventListener("abort", abort);
   }
-  return Buffer.concat(chunks);
+  return chunks;
 }
