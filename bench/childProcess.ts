@@ -18,11 +18,18 @@ export function runNode(
   nodeArgs: readonly string[] = [],
   base: NodeJS.ProcessEnv = process.env,
 ): Promise<ChildRun> {
+  return runCommand(process.execPath, [...nodeArgs, script, ...args], { ...base, ...env });
+}
+
+/** Runs any command to its end, timed from spawn to exit. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<ChildRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
-    env: { ...base, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], ...(cwd === undefined ? {} : { cwd }) });
   const out = collect(child);
   return new Promise((resolve, reject) => {
     child.once("error", reject);

@@ -10,10 +10,18 @@ export interface BenchOptions {
   /** How long each HTTP load and each direct-read loop runs. */
   httpSeconds: number;
   /**
-   * Concurrencies the storage ceiling tries at full size; the fastest is the ceiling. Each try takes turns with one
-   * sync run of the kind, so this also sets how many sync runs there are.
+   * The storage ceiling's sweep: rows per partition (each the nearest layout the product can make, a power of two
+   * of partitions) and transactions in flight. Every layout is tried at the middle concurrency, then the best
+   * layout at the others; the fastest try is the ceiling.
    */
+  layouts: number[];
   ceilingConcurrencies: number[];
+  /** Sync runs of each kind (child processes, as syncKind runs), taking turns with the ceiling's tries. */
+  syncRuns: number;
+  /** Pages read at random positions at each layout of the sweep (one client), besides one export of the row set. */
+  readSamples: number;
+  /** The small POWERBI_GROUPS_TOP of the workspaces memory run (the other is the default, 5,000). */
+  smallTop: number;
   /** Where `<date>.json` and `latest.json` are written. */
   outDir: string;
   /** When set, every sync child writes a V8 CPU profile (`node --cpu-prof`) into this directory. */
@@ -22,7 +30,8 @@ export interface BenchOptions {
 
 export const USAGE = [
   "usage: npm run bench -- [--users N] [--workspaces N] [--quick] [--naive-rows N] [--http-seconds S]",
-  "                        [--concurrency 8,16] [--seed N] [--out DIR] [--cpu-prof DIR]",
+  "                        [--layouts 100,200,400,800] [--concurrency 8,16,32] [--sync-runs N] [--read-samples N]",
+  "                        [--small-top N] [--seed N] [--out DIR] [--cpu-prof DIR]",
   "  --quick   small sizes (2,000 users, 200 workspaces) for a fast look; figures are not comparable",
 ].join("\n");
 
@@ -32,7 +41,11 @@ const DEFAULTS: BenchOptions = {
   seed: 1,
   naiveRows: 5_000,
   httpSeconds: 10,
-  ceilingConcurrencies: [8, 16],
+  layouts: [100, 200, 400, 800],
+  ceilingConcurrencies: [8, 16, 32],
+  syncRuns: 2,
+  readSamples: 100,
+  smallTop: 1_000,
   outDir: join(__dirname, "..", "..", "bench", "results"),
   cpuProfDir: undefined,
 };
@@ -44,11 +57,15 @@ const VALUED = [
   "--naive-rows",
   "--http-seconds",
   "--concurrency",
+  "--layouts",
+  "--sync-runs",
+  "--read-samples",
+  "--small-top",
   "--out",
   "--cpu-prof",
 ];
 
-const QUICK: Partial<BenchOptions> = { users: 2_000, workspaces: 200, naiveRows: 500, httpSeconds: 2 };
+const QUICK: Partial<BenchOptions> = { users: 2_000, workspaces: 200, naiveRows: 500, httpSeconds: 2, readSamples: 20 };
 
 /** Parses `npm run bench -- ...` flags; throws with the usage on anything it does not understand. */
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
@@ -78,6 +95,18 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         break;
       case "--concurrency":
         options.ceilingConcurrencies = value.split(",").map((part) => count(flag, part, 1));
+        break;
+      case "--layouts":
+        options.layouts = value.split(",").map((part) => count(flag, part, 1));
+        break;
+      case "--sync-runs":
+        options.syncRuns = count(flag, value, 1);
+        break;
+      case "--read-samples":
+        options.readSamples = count(flag, value, 1);
+        break;
+      case "--small-top":
+        options.smallTop = count(flag, value, 1);
         break;
       case "--out":
         options.outDir = value;

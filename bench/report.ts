@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchResults } from "./results";
+import { commandRatio, syncRatio, type BenchResults } from "./results";
 
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
@@ -12,21 +12,86 @@ export function formatResults(results: BenchResults): string {
   const lines: string[][] = [];
   const section = (title: string) => lines.push([], [`== ${title}`]);
   const row = (...cells: string[]) => lines.push(cells);
-  const kinds = [["users", results.users] as const, ["workspaces", results.workspaces] as const];
+  const kinds = [
+    ["users", results.users] as const,
+    ["workspaces", results.workspaces] as const,
+    ...Object.entries(results.more).map(([kind, measured]) => [kind, measured] as const),
+  ];
   const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : fixed(ms / 1000, 1));
 
   const sizeText = `${int(sizes.users)} users, ${int(sizes.workspaces)} workspaces`;
-  section(`Sync, fastest of ${results.users.runs.length} runs, against the fastest ceiling try (${sizeText})`);
-  row("kind", "items", "rows", "s", "rows/s", "ceiling rows/s", "÷ ceiling", "transactions", "calls/min", "retries");
-  for (const [kind, { sync: s, ceiling: c }] of kinds) {
-    const ceiling = `${int(c.rowsPerSecond)} (×${c.concurrency})`;
-    const transactions = `${int(s.transactions)} (ceiling ${int(c.transactions)})`;
-    const calls = `${s.calls.made}/${s.calls.minimum}`;
-    const ratio = fixed(s.rowsPerSecond / c.rowsPerSecond);
-    row(kind, int(s.items), int(s.rows), seconds(s.wallMs), int(s.rowsPerSecond), ceiling, ratio, transactions, calls);
-    lines.at(-1)!.push(String(s.calls.retries));
+  section(
+    `Sync, fastest of ${results.users.runs.length} runs, against the best try of the storage ceiling (${sizeText})`,
+  );
+  row(
+    "kind",
+    "items",
+    "rows",
+    "s",
+    "rows/s",
+    "ceiling rows/s",
+    "÷ ceiling",
+    "whole command",
+    "÷ ceiling",
+    "transactions",
+    "calls/min",
+    "retries",
+  );
+  for (const [kind, measured] of kinds) {
+    const { sync: s, ceiling: c, command } = measured;
+    const ceiling = `${int(c.rowsPerSecond)} (~${int(c.rowsPerPartition)}/partition, ×${c.concurrency})`;
+    const whole = `${seconds(command.wallMs)} s (sync ${seconds(command.durationMs)} s)`;
+    row(
+      kind,
+      int(s.items),
+      int(s.rows),
+      seconds(s.wallMs),
+      int(s.rowsPerSecond),
+      ceiling,
+      fixed(syncRatio(measured)),
+      whole,
+      fixed(commandRatio(measured)),
+      `${int(s.transactions)} (ceiling ${int(c.transactions)})`,
+      `${s.calls.made}/${s.calls.minimum}`,
+      String(s.calls.retries),
+    );
   }
-  section("Every run in order: CPU seconds per process (2 cores; Azurite is one Node thread plus GC threads)");
+  section("The storage ceiling's sweep, in the order it ran; reads at each layout (product's reader, 1 client)");
+  row(
+    "kind",
+    "rows/partition",
+    "bits",
+    "in flight",
+    "rows/s",
+    "s",
+    "load",
+    "Azurite CPU",
+    "transactions",
+    "page p50/p99 ms",
+    "export s",
+  );
+  for (const [kind, measured] of kinds) {
+    for (const t of measured.tries) {
+      const reads =
+        t.reads === undefined
+          ? ["", ""]
+          : [`${fixed(t.reads.p50Ms, 1)} / ${fixed(t.reads.p99Ms, 1)}`, seconds(t.reads.exportMs)];
+      const own = t.partitionBits === measured.sync.partitionBits ? " (product)" : "";
+      row(
+        kind,
+        `${int(t.rowsPerPartition)}${own}`,
+        String(t.partitionBits),
+        String(t.concurrency),
+        int(t.rowsPerSecond),
+        seconds(t.wallMs),
+        fixed(t.load),
+        seconds(t.azuriteCpuMs),
+        int(t.transactions),
+        ...reads,
+      );
+    }
+  }
+  section("Every sync run in order: CPU seconds per process (2 cores; Azurite is one Node thread plus GC threads)");
   row("kind", "run", "rows/s", "s", "load", "sync CPU", "Azurite CPU", "tenant CPU", "peak RSS");
   for (const [kind, measured] of kinds) {
     measured.runs.forEach((run, index) => {
@@ -34,32 +99,35 @@ export function formatResults(results: BenchResults): string {
       const rss = `${fixed(run.peakRssMb, 0)} MB`;
       const cpu = [seconds(cpuMs.sync), seconds(cpuMs.azurite), seconds(cpuMs.tenant)];
       row(kind, `sync ${index + 1}`, int(run.rowsPerSecond), seconds(run.wallMs), fixed(run.load), ...cpu, rss);
-      const c = measured.tries[index];
-      if (c === undefined) return;
-      row(
-        kind,
-        `ceiling ×${c.concurrency}`,
-        int(c.rowsPerSecond),
-        seconds(c.wallMs),
-        fixed(c.load),
-        "",
-        seconds(c.azuriteCpuMs),
-      );
     });
-    const { upstream } = measured;
+    const { upstream, command } = measured;
     const first = `first page after ${seconds(upstream.firstPageMs)} s`;
     row(kind, "upstream only", "", seconds(upstream.ms), "", `${upstream.pages} pages, ${first}`);
+    row(kind, "whole command", "", seconds(command.wallMs), fixed(command.load), command.command);
   }
   section("Naive baseline: one upsertEntity per row, sequential, into a store already holding half the rows");
   const speedup = `users sync is ×${fixed(results.users.sync.rowsPerSecond / naive.rowsPerSecond, 1)}`;
   const ceilingSpeedup = `the ceiling ×${fixed(results.users.ceiling.rowsPerSecond / naive.rowsPerSecond, 1)}`;
   row(`${int(naive.rows)} rows`, `${int(naive.rowsPerSecond)} rows/s`, speedup, ceilingSpeedup);
+  section("Carry-over: every workspaces row read back and written under a new snapshot (store reader and writer)");
+  const copy = results.carryOver;
+  const copyRatio = fixed(copy.rowsPerSecond / results.workspaces.ceiling.rowsPerSecond);
+  row(
+    `${int(copy.rows)} rows`,
+    `${seconds(copy.wallMs)} s`,
+    `${int(copy.rowsPerSecond)} rows/s`,
+    `÷ ceiling ${copyRatio}`,
+    `${int(copy.transactions)} transactions`,
+  );
   section("Memory: peak RSS of the users sync process");
   row("V8 heap", "N users", "peak RSS", "2N users", "peak RSS", "2N ÷ N");
   for (const m of memory) {
     const [base, twice] = [`${fixed(m.peakRssMb, 0)} MB`, `${fixed(m.doubledPeakRssMb, 0)} MB`];
     row(m.heap, int(m.users), base, int(m.doubledUsers), twice, fixed(m.ratio));
   }
+  section("Memory: peak RSS of the workspaces sync process, every expansion");
+  row("V8 heap", "$top", "workspaces", "peak RSS");
+  for (const m of results.workspacesMemory) row(m.heap, int(m.top), int(m.workspaces), `${fixed(m.peakRssMb, 0)} MB`);
   section(`HTTP GET /api/snapshots/latest/users?top=${http.top} at random pages (${int(http.pagesSampled)} starts)`);
   row("path", "clients", "requests", "req/s", "p50 ms", "p99 ms", "failures");
   for (const [path, list] of [
@@ -71,12 +139,17 @@ export function formatResults(results: BenchResults): string {
       row(path, String(f.clients), int(f.requests), int(f.requestsPerSecond), ...latency, String(f.failures));
     }
   }
-  section("Start-up: import of dist/src/index.js in a fresh process (median of 7), and what deploys");
-  const { deployed, bundled } = startup;
+  section("Start-up: import of dist/src/index.js in a fresh process (median of 7), what deploys, a no-op start");
+  const { deployed, bundled, noOpStart } = startup;
   row("", "import ms", "size", "files");
   const deployedSize = `${mb(deployed.bytes)} (app ${mb(deployed.appBytes)})`;
   row(`deployed (${deployed.packages} packages)`, fixed(deployed.importMs, 0), deployedSize, int(deployed.files));
   row("esbuild bundle (not shipped)", fixed(bundled.importMs, 0), mb(bundled.bytes), int(bundled.files));
+  row(
+    "npm run sync -- --help, nothing to build",
+    `${int(noOpStart.syncHelpMs)} ms`,
+    `of which the build check ${int(noOpStart.buildCheckMs)} ms`,
+  );
   const load = `load average ${fixed(results.load.atStart)} at start, ${fixed(results.load.atEnd)} at end`;
   section(`Targets (${load}; ${fixed(results.benchSeconds, 0)} s)`);
   for (const t of results.targets) row(t.met ? "met" : "MISSED", t.name, fixed(t.value), t.goal);

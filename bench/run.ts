@@ -1,4 +1,5 @@
 import { cpus } from "node:os";
+import type { Config } from "../src/config/config";
 import { groupsQueryOf } from "../src/kinds/workspaces/workspacesKind";
 import { loadAppConfig } from "../src/kinds/registry";
 import { runTrustingSimulator } from "../dev/local/trustedProcess";
@@ -6,10 +7,12 @@ import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { GRAPH_USERS_PAGE_SIZE } from "../src/sources/graph/graphUsers";
 import { getInventoryTables } from "../src/store/tables";
 import { measureHttp, type HttpMeasurement } from "./httpPhase";
-import { measureKind } from "./kindPhase";
+import { BENCH_KINDS, usersBench, workspacesBench, type BenchKind } from "./benchKinds";
+import { measureCopy } from "./copyPhase";
+import { measureKind, type KindMeasurement } from "./kindPhase";
 import { parseBenchArgs, type BenchOptions } from "./options";
 import { formatResults, writeResults } from "./report";
-import { evaluateTargets, type BenchResults, type MemoryGrowth } from "./results";
+import { evaluateTargets, type BenchResults, type MemoryGrowth, type WorkspacesMemory } from "./results";
 import { loadAverage, productSettings, startBenchTenant, withAzurite } from "./services";
 import { measureStartup } from "./startup";
 import { ceilingBatches, measureNaive } from "./storageCeiling";
@@ -44,20 +47,30 @@ const log = (message: string) =>
 
 /** Runs every measurement in turn, each against an Azurite of its own. */
 export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
-  const { users, workspaces, seed, concurrencies } = { ...options, concurrencies: options.ceilingConcurrencies };
+  const { users, workspaces, seed } = options;
   const loadAtStart = loadAverage();
   const tenant = await startBenchTenant(users, workspaces, seed);
   const doubled = await startBenchTenant(2 * users, 0, seed);
   try {
     const config = loadAppConfig({ ...process.env, ...tenant.settings() });
-    const common = { tenant, config, seed, concurrencies, cpuProfDir: options.cpuProfDir, log };
+    const phase = (bench: BenchKind) => ({
+      bench,
+      tenant,
+      config,
+      seed,
+      count: bench.count(options),
+      minimumCalls: bench.minimumCalls(config, bench.count(options)),
+      layouts: options.layouts,
+      concurrencies: options.ceilingConcurrencies,
+      syncRuns: options.syncRuns,
+      readSamples: options.readSamples,
+      commandHeapMb: SMALL_INSTANCE_HEAP_MB,
+      cpuProfDir: options.cpuProfDir,
+      log,
+    });
     let http: HttpMeasurement | undefined;
     const usersPhase = await measureKind({
-      ...common,
-      kind: "users",
-      count: users,
-      // The subscribed SKUs (one call), then the users pages.
-      minimumCalls: 1 + Math.max(1, Math.ceil(users / GRAPH_USERS_PAGE_SIZE)),
+      ...phase(usersBench),
       afterFirstSync: async (azurite, sync) => {
         log(`HTTP: ${options.httpSeconds} s for each of 4 loads`);
         const { rows } = await getInventoryTables({
@@ -75,14 +88,17 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       ceilingBatches(userRows.slice(0, half)),
       userRows.slice(half, half + options.naiveRows),
     );
-    const workspacesPhase = await measureKind({
-      ...common,
-      kind: "workspaces",
-      count: workspaces,
-      minimumCalls: Math.max(1, Math.ceil(workspaces / groupsQueryOf(config).top)),
-    });
+    const workspacesPhase = await measureKind(phase(workspacesBench));
+    log(`carry-over: the ${workspacesPhase.rows.length} workspaces rows copied to a new snapshot`);
+    const carryOver = await measureCopy(workspacesPhase.rows);
+    // Kinds added to BENCH_KINDS beyond these two (catalog) get the same phase: syncs, the sweep, the command.
+    const more: Record<string, KindMeasurement> = {};
+    for (const bench of BENCH_KINDS.filter((kind) => kind !== usersBench && kind !== workspacesBench)) {
+      more[bench.name] = (await measureKind(phase(bench))).measured;
+    }
     const memory = await measureMemory(usersPhase.measured.runs[0]!, doubled, tenant, users);
-    log("start-up: import time and package size");
+    const workspacesMemory = await measureWorkspacesMemory(workspacesPhase.measured.runs[0]!, tenant, config, options);
+    log("start-up: import time, package size, and a start with nothing to build");
     const startup = await measureStartup();
     const measured = {
       date: new Date().toISOString(),
@@ -91,8 +107,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       load: { atStart: loadAtStart, atEnd: loadAverage() },
       users: usersPhase.measured,
       workspaces: workspacesPhase.measured,
+      more,
       naive,
+      carryOver,
       memory,
+      workspacesMemory,
       http: http!,
       startup,
       benchSeconds: (performance.now() - started) / 1000,
@@ -104,9 +123,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
 }
 
 /**
- * Peak RSS at N and 2N users, twice: with Node's defaults on this machine, where 24 GB of memory let V8 grow the heap
- * to 4 times its live size between full collections, and with the heap limit Node itself picks on a 2,048 MB Flex
- * Consumption instance (a quarter of memory, doubled on 64-bit: 1,024 MB), where V8 collects sooner.
+ * The heap limit the deployed app gives the Node worker on a 512 MB Flex Consumption instance
+ * (infra/modules/functionapp.bicep): every kind must sync the default sizes within it.
+ */
+export const SMALL_INSTANCE_HEAP_MB = 192;
+
+/**
+ * Peak RSS of the users sync at N and 2N users, twice: with Node's defaults on this machine, where 24 GB of memory
+ * let V8 grow the heap to several times its live size between full collections, and with the heap limit of a 512 MB
+ * instance, where V8 collects sooner.
  */
 async function measureMemory(
   first: SyncMeasurement,
@@ -116,7 +141,7 @@ async function measureMemory(
 ): Promise<MemoryGrowth[]> {
   const doubledCalls = 1 + Math.ceil((2 * users) / GRAPH_USERS_PAGE_SIZE);
   const sync = (from: SimulatedTenant, calls: number, nodeArgs: string[]) =>
-    withAzurite((azurite) => measureSync("users", from, azurite, calls, nodeArgs));
+    withAzurite((azurite) => measureSync(usersBench, from, azurite, { minimumCalls: calls, nodeArgs }));
   const growth = (heap: string, base: SyncMeasurement, twice: SyncMeasurement): MemoryGrowth => ({
     heap,
     users: base.items,
@@ -127,19 +152,49 @@ async function measureMemory(
   });
   log(`memory: sync ${2 * users} users with Node's defaults`);
   const defaults = growth("Node defaults on this machine", first, await sync(doubled, doubledCalls, []));
-  log(`memory: ${users} and ${2 * users} users with a 2 GB instance's heap limit`);
-  const limit = [`--max-old-space-size=${INSTANCE_HEAP_MB}`];
+  log(`memory: ${users} and ${2 * users} users with a 512 MB instance's heap limit`);
+  const limit = [`--max-old-space-size=${SMALL_INSTANCE_HEAP_MB}`];
   const base = await sync(tenant, first.calls.minimum, limit);
   const instance = growth(
-    `heap limit of a 2,048 MB instance (${limit[0]})`,
+    `heap limit of a 512 MB instance (${limit[0]})`,
     base,
     await sync(doubled, doubledCalls, limit),
   );
   return [defaults, instance];
 }
 
-/** What Node 20 sets as the old-generation limit in a container limited to 2,048 MB (checked in a cgroup here). */
-const INSTANCE_HEAP_MB = 1024;
+/**
+ * Peak RSS of the workspaces sync with every expansion: with Node's defaults (the sweep's first sync), and with the
+ * small instance's heap limit at the default `$top` (5,000) and at a small one, which must not differ by more than
+ * the page's bytes.
+ */
+async function measureWorkspacesMemory(
+  first: SyncMeasurement,
+  tenant: SimulatedTenant,
+  config: Config,
+  options: BenchOptions,
+): Promise<WorkspacesMemory[]> {
+  const top = groupsQueryOf(config).top;
+  const limit = `--max-old-space-size=${SMALL_INSTANCE_HEAP_MB}`;
+  const runs: WorkspacesMemory[] = [
+    { heap: "Node defaults on this machine", top, workspaces: first.items, peakRssMb: first.peakRssMb },
+  ];
+  for (const pageSize of [top, options.smallTop]) {
+    log(`memory: workspaces with POWERBI_GROUPS_TOP=${pageSize} and ${limit}`);
+    const settings = { POWERBI_GROUPS_TOP: String(pageSize) };
+    const minimumCalls = Math.ceil(options.workspaces / pageSize);
+    const sync = await withAzurite((azurite) =>
+      measureSync(workspacesBench, tenant, azurite, { minimumCalls, nodeArgs: [limit], settings }),
+    );
+    runs.push({
+      heap: `heap limit of a 512 MB instance (${limit})`,
+      top: pageSize,
+      workspaces: sync.items,
+      peakRssMb: sync.peakRssMb,
+    });
+  }
+  return runs;
+}
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

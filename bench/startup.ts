@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { lastJsonLine, runNode } from "./childProcess";
+import { lastJsonLine, runCommand, runNode } from "./childProcess";
 
 export interface StartupFigures {
   /** Median over fresh processes of `require(entry)`: what a cold instance pays before its first invocation. */
@@ -17,6 +17,13 @@ export interface StartupMeasurement {
   deployed: StartupFigures & { appBytes: number; dependencyBytes: number; packages: number };
   /** The same entry bundled into one file by esbuild (minified), measured the same way; not what ships. */
   bundled: StartupFigures;
+  /** A start with nothing to build, medians of 3: what a second `npm run sync` pays before it syncs. */
+  noOpStart: {
+    /** `npm run sync -- --help`: npm, the build check, Node and the app's import. */
+    syncHelpMs: number;
+    /** The build check alone (`node dev/local/freshBuild.mjs`, tsc -b finding nothing to do). */
+    buildCheckMs: number;
+  };
 }
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -52,10 +59,29 @@ export async function measureStartup(): Promise<StartupMeasurement> {
         packages: packages.length,
       },
       bundled: { importMs: await importMs(outfile), ...treeSize(dir) },
+      noOpStart: {
+        syncHelpMs: await medianMs(npm, ["run", "--silent", "sync", "--", "--help"]),
+        buildCheckMs: await medianMs(process.execPath, [join(ROOT, "dev", "local", "freshBuild.mjs")]),
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** Median wall time of 3 runs of a command in the project's folder; each must exit 0. */
+async function medianMs(command: string, args: string[]): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const child = await runCommand(command, args, process.env, ROOT);
+    if (child.code !== 0)
+      throw new Error(`${command} ${args.join(" ")} exited ${child.code}: ${child.stderr.slice(-500)}`);
+    times.push(child.wallMs);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
 }
 
 /** Median of RUNS fresh processes, with no settings in the environment (the entry loads its config on import). */

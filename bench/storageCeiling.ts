@@ -1,5 +1,6 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { StoredRow } from "../src/store/rowCodec";
+import { partitionKey } from "../src/store/rowKeys";
 import { getInventoryTables } from "../src/store/tables";
 import type { Azurite } from "../dev/local/azurite";
 import { azuriteCpuMs, loadAverage, withAzurite } from "./services";
@@ -14,6 +15,9 @@ export interface WriteRate {
 
 export interface CeilingTry extends WriteRate {
   concurrency: number;
+  /** The layout written: bits of the partition number, and the rows of a partition on average. */
+  partitionBits: number;
+  rowsPerPartition: number;
   transactions: number;
   /** Azurite's CPU time for the writes: the storage work itself, to compare with the sync's. */
   azuriteCpuMs: number | undefined;
@@ -24,11 +28,17 @@ const MAX_OPERATIONS = 100;
 const MAX_BATCH_CHARS = 1_000_000;
 
 /**
- * The storage ceiling: the same rows written by the least code that can write them, full 100-operation transactions
- * taken from the partitions in turn, `concurrency` in flight, all prepared before the clock starts, into an empty
- * Azurite. Nothing the sync does can beat it.
+ * One try of the storage ceiling: rows written by the least code that can write them, full 100-operation
+ * transactions taken from the partitions in turn, `concurrency` in flight, all prepared before the clock starts, into
+ * an empty Azurite. Nothing the sync does at that layout can beat it. `afterWrite` runs on the filled store before it
+ * goes (the reads of that layout).
  */
-export async function measureCeiling(batches: TransactionAction[][], concurrency: number): Promise<CeilingTry> {
+export async function measureCeiling(
+  batches: TransactionAction[][],
+  layout: { partitionBits: number },
+  concurrency: number,
+  afterWrite?: (table: TableClient) => Promise<void>,
+): Promise<CeilingTry> {
   const rows = batches.reduce((sum, batch) => sum + batch.length, 0);
   return withAzurite(async (azurite) => {
     const table = await rowsTable(azurite);
@@ -36,7 +46,29 @@ export async function measureCeiling(batches: TransactionAction[][], concurrency
     const rate = await timed(rows, () => writeConcurrently(table, batches, concurrency));
     const after = azuriteCpuMs();
     const storageCpuMs = before === undefined || after === undefined ? undefined : after - before;
-    return { ...rate, concurrency, transactions: batches.length, azuriteCpuMs: storageCpuMs };
+    await afterWrite?.(table);
+    const { partitionBits } = layout;
+    const rowsPerPartition = rows / 2 ** partitionBits;
+    return {
+      ...rate,
+      concurrency,
+      partitionBits,
+      rowsPerPartition,
+      transactions: batches.length,
+      azuriteCpuMs: storageCpuMs,
+    };
+  });
+}
+
+/**
+ * The same rows in another partition layout: the partition is the top `bits` of the hash that starts every row key
+ * (rowKeys.ts), so re-keying is exact, child rows included.
+ */
+export function relayout(rows: readonly StoredRow[], bits: number): StoredRow[] {
+  return rows.map((row) => {
+    const [tenantId, snapshotId, rowSet] = row.partitionKey.split("|");
+    const bucket = Number.parseInt(row.rowKey.slice(0, 8), 16) >>> (32 - bits);
+    return { ...row, partitionKey: partitionKey(tenantId!, snapshotId!, rowSet!, bucket) };
   });
 }
 
@@ -55,7 +87,7 @@ export function measureNaive(prefill: TransactionAction[][], sample: StoredRow[]
   });
 }
 
-function rowsTable(azurite: Azurite): Promise<TableClient> {
+export function rowsTable(azurite: Azurite): Promise<TableClient> {
   return getInventoryTables({ connectionString: azurite.connectionString, tableEndpoint: undefined }).then(
     (tables) => tables.rows,
   );
@@ -69,7 +101,7 @@ async function timed(rows: number, work: () => Promise<void>): Promise<WriteRate
   return { rows, wallMs, rowsPerSecond: rows / (wallMs / 1000), load };
 }
 
-async function writeConcurrently(table: TableClient, batches: TransactionAction[][], concurrency: number) {
+export async function writeConcurrently(table: TableClient, batches: TransactionAction[][], concurrency: number) {
   let next = 0;
   const worker = async () => {
     while (next < batches.length) await table.submitTransaction(batches[next++]!);

@@ -3,6 +3,7 @@ import type { Azurite } from "../dev/local/azurite";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { ManifestStore } from "../src/store/manifestStore";
 import { getInventoryTables } from "../src/store/tables";
+import type { BenchKind } from "./benchKinds";
 import { lastJsonLine, runNode } from "./childProcess";
 import { azuriteCpuMs, loadAverage, ownCpuMs, productSettings } from "./services";
 import type { SyncChildReport } from "./syncChild";
@@ -32,20 +33,28 @@ export interface SyncMeasurement {
   load: number;
 }
 
-/** Runs one sync of `kind` in a child process (`node [nodeArgs]`) against `tenant` and `azurite`, and measures it. */
+export interface SyncRunOptions {
+  minimumCalls: number;
+  /** `node` flags of the sync process (a heap limit, a profiler). */
+  nodeArgs?: readonly string[];
+  /** Settings on top of the tenant's and the store's (a smaller POWERBI_GROUPS_TOP). */
+  settings?: Record<string, string>;
+}
+
+/** Runs one sync of `bench.name` in a child process against `tenant` and `azurite`, and measures it. */
 export async function measureSync(
-  kind: string,
+  bench: Pick<BenchKind, "name" | "routes">,
   tenant: SimulatedTenant,
   azurite: Azurite,
-  minimumCalls: number,
-  nodeArgs: readonly string[] = [],
+  options: SyncRunOptions,
 ): Promise<SyncMeasurement> {
-  // A users sync reads the subscribed SKUs too.
-  const routes = kind === "users" ? (["graph.subscribedSkus", "graph.users"] as const) : (["powerbi.groups"] as const);
+  const { name: kind, routes } = bench;
+  const { minimumCalls, nodeArgs = [], settings = {} } = options;
   const servedCalls = () => routes.reduce((sum, route) => sum + tenant.calls.count(route), 0);
   const servedBefore = servedCalls();
   const [azuriteBefore, tenantBefore, load] = [azuriteCpuMs(), ownCpuMs(), loadAverage()];
-  const run = await runNode(join(__dirname, "syncChild.js"), [kind], productSettings(tenant, azurite), nodeArgs);
+  const env = { ...productSettings(tenant, azurite), ...settings };
+  const run = await runNode(join(__dirname, "syncChild.js"), [kind], env, nodeArgs);
   const azuriteAfter = azuriteCpuMs();
   const report = lastJsonLine<SyncChildReport>(run, `the ${kind} sync`);
   const { outcome } = report;

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     if (report.pages === 0) report.firstPageMs = performance.now() - started;
     for (const item of page.items) seen.add(item.id);
     report.items = seen.size;
+    // A long page comes in parts; only its last one ends the upstream call.
+    if (page.partial === true) continue;
     report.pages++;
     // As the sync does: once every item the service counted is in, the next page could only be empty.
     if (page.total !== undefined && seen.size >= page.total) break;

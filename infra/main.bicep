@@ -51,7 +51,7 @@ param retentionDays int = 30
 @description('Function timeout (hh:mm:ss) that overrides host.json for every function; empty keeps host.json (00:30:00). A sync that needs longer saves its position and resumes on the next run.')
 param functionTimeout string = ''
 
-@description('Memory of each Flex Consumption instance in MB.')
+@description('Memory of each Flex Consumption instance in MB. The Node worker\'s heap limit follows from it (192 MB on 512, 1024 MB on 2048, 2048 MB on 4096), leaving the rest to the Functions host and to memory outside the heap.')
 @allowed([
   512
   2048

@@ -55,7 +55,12 @@ param retentionDays int
 @description('Overrides host.json functionTimeout (hh:mm:ss) when set; empty keeps host.json (00:30:00).')
 param functionTimeout string
 
-@description('Memory of each instance in MB.')
+@description('Memory of each instance in MB: 512, 2048 or 4096.')
+@allowed([
+  512
+  2048
+  4096
+])
 param instanceMemoryMB int
 
 @description('Upper bound of instances the app scales out to.')
@@ -70,6 +75,16 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
 }
 
 var storageSuffix = environment().suffixes.storage
+
+// The Node worker's old-generation limit for each instance size. The Functions host shares the instance's memory, and a
+// Node process needs 60-100 MB beside its heap, so on 512 MB the heap gets 192 MB: every kind syncs 100,000 users or
+// 10,000 workspaces within it (npm run bench measures that). On larger instances the limit is the one Node would pick
+// there by itself (half the memory): a roomier heap collects less often.
+var nodeHeapMB = {
+  '512': 192
+  '2048': 1024
+  '4096': 2048
+}
 
 var appSettings = concat(
   [
@@ -86,6 +101,8 @@ var appSettings = concat(
     { name: 'USERS_SYNC_SCHEDULE', value: usersSyncSchedule }
     { name: 'WORKSPACES_SYNC_SCHEDULE', value: workspacesSyncSchedule }
     { name: 'INVENTORY_RETENTION_DAYS', value: string(retentionDays) }
+    // Arguments the host passes to the Node worker process.
+    { name: 'languageWorkers__node__arguments', value: '--max-old-space-size=${nodeHeapMB[string(instanceMemoryMB)]}' }
     // The connection string names the ingestion endpoint and the component; it is no credential because the component
     // has local auth disabled: ingestion needs an Entra token of the identity below (Monitoring Metrics Publisher).
     { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }

@@ -17,6 +17,12 @@ export interface SourcePage<T, N = unknown> {
   next: N | undefined;
   /** The service's count of all items, when it sends one. */
   total?: number;
+  /**
+   * More items of the same upstream page follow in the next SourcePage: a long page is handed out in parts, so that
+   * its items need not all be objects at once. A part says nothing about where the list continues (`next`, `total`);
+   * the page's last part does.
+   */
+  partial?: true;
 }
 
 /** Parses a list page's envelope; a page that is not a list is an UpstreamError, since the service sent it. */

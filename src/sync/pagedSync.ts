@@ -97,6 +97,8 @@ async function copyPages<T, N>(source: PagedSource<T, N>, context: RunContext<Pa
       await context.write(rows);
       items++;
     }
+    // The rest of this upstream page follows; its last part moves the position on.
+    if (page.partial === true) continue;
     // Once every item the service counted is in, the next page could only be empty: skip that call. A count from
     // before a pause says nothing about the tenant now, so such a run ends on a short page instead.
     const counted = !position.spanned && seen !== undefined && page.total !== undefined && seen.size >= page.total;

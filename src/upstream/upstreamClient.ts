@@ -12,7 +12,9 @@ import {
   type HttpClient,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
+import type { JsonItems } from "./jsonItems";
 import { jsonBodyPolicy, parsedJson } from "./policies/jsonBodyPolicy";
+import { jsonItemsOf, jsonItemsPolicy, readAsJsonItems } from "./policies/jsonItemsPolicy";
 import { retryPolicy, type RetryOptions } from "./policies/retryPolicy";
 import { timeoutPolicy } from "./policies/timeoutPolicy";
 import { UpstreamError, type UpstreamService } from "./upstreamError";
@@ -45,6 +47,15 @@ export interface UpstreamClient {
   getJson(pathOrUrl: string, query?: Record<string, string | undefined>): Promise<unknown>;
   /** Any call; a POST is retried only where the service surely did not act on it (see retryPolicy). */
   send(request: UpstreamRequest): Promise<unknown>;
+  /**
+   * GET a JSON object whose `members` arrays are long (a page of 5,000 workspaces): they are read item by item, so
+   * memory holds the body's bytes and the items in hand rather than the whole page as objects (jsonItems.ts).
+   */
+  getJsonItems(
+    pathOrUrl: string,
+    query: Record<string, string | undefined> | undefined,
+    members: readonly string[],
+  ): Promise<JsonItems>;
   /** The same client for one run: its calls count in `run.stats` and stop when `run.signal` aborts. */
   forRun(run: UpstreamRun): UpstreamClient;
   /** Calls sent through this view, retries included; benchmarks compare these with the minimum. */
@@ -83,6 +94,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   // Inside the retry loop, so each attempt gets a fresh deadline and a timed-out attempt is retried.
   pipeline.addPolicy(timeoutPolicy(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   pipeline.addPolicy(jsonBodyPolicy());
+  pipeline.addPolicy(jsonItemsPolicy());
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }));
   pipeline.addPolicy({
     name: "inventoryCountRequests",
@@ -99,7 +111,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   const origin = new URL(baseUrl).origin;
 
-  const send = async (call: UpstreamRequest, run: UpstreamRun): Promise<unknown> => {
+  /** One call; with `members`, its successful body is read as JsonItems instead of parsed whole. */
+  const send = async (call: UpstreamRequest, run: UpstreamRun, members?: readonly string[]): Promise<unknown> => {
     const url = new URL(/^https?:\/\//.test(call.path) ? call.path : `${baseUrl}${call.path}`);
     // A next link is the service's to choose, but our bearer token must never travel to another host.
     if (url.origin !== origin) {
@@ -124,6 +137,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     request.headers.set("accept", "application/json");
     if (call.body !== undefined) request.headers.set("content-type", "application/json");
     bindRun(request, run);
+    if (members !== undefined) readAsJsonItems(request, members);
     let response: PipelineResponse;
     try {
       response = await pipeline.sendRequest(httpClient, request);
@@ -131,7 +145,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       throw toUpstreamError(options.service, url.pathname, error);
     }
     if (response.status < 200 || response.status >= 300) throw errorFromResponse(options.service, url, response);
-    return parsedJson(response);
+    return members === undefined ? parsedJson(response) : jsonItemsOf(response);
   };
 
   const view = (run: UpstreamRun): UpstreamClient => ({
@@ -139,6 +153,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     stats: run.stats,
     getJson: (path, query) => send({ path, ...(query === undefined ? {} : { query }) }, run),
     send: (call) => send(call, run),
+    getJsonItems: async (path, query, members) =>
+      (await send({ path, ...(query === undefined ? {} : { query }) }, run, members)) as JsonItems,
     forRun: view,
   });
   return view({ stats: { requests: 0, retries: 0 } });

@@ -7,7 +7,11 @@ describe("bench flags", () => {
       workspaces: 10_000,
       naiveRows: 5_000,
       httpSeconds: 10,
-      ceilingConcurrencies: [8, 16],
+      layouts: [100, 200, 400, 800],
+      ceilingConcurrencies: [8, 16, 32],
+      syncRuns: 2,
+      readSamples: 100,
+      smallTop: 1_000,
       cpuProfDir: undefined,
     });
   });
@@ -18,6 +22,8 @@ describe("bench flags", () => {
     [["--quick"], { users: 2000, workspaces: 200, naiveRows: 500, httpSeconds: 2 }],
     [["--quick", "--users", "50"], { users: 50, workspaces: 200 }],
     [["--concurrency", "4,64"], { ceilingConcurrencies: [4, 64] }],
+    [["--layouts", "125,250", "--sync-runs", "3"], { layouts: [125, 250], syncRuns: 3 }],
+    [["--read-samples", "7", "--small-top", "500"], { readSamples: 7, smallTop: 500 }],
     [["--out", "/tmp/x", "--cpu-prof", "/tmp/p"], { outDir: "/tmp/x", cpuProfDir: "/tmp/p" }],
   ])("reads %j", (args, expected) => {
     expect(parseBenchArgs(args)).toMatchObject(expected);

@@ -118,6 +118,7 @@ describe(".funcignore", () => {
     "dist/bench/run.js",
     "dev/simulator/simulatedTenant.ts",
     "dist/dev/local/start.js",
+    "dist/tsconfig.build.tsbuildinfo",
     "local.settings.json",
     ".git/config",
     ".azure/inventory/.env",

@@ -192,6 +192,17 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
       expect(account).toBe(name("Microsoft.Storage/storageAccounts"));
     });
 
+    it.each([
+      [512, 192],
+      [2048, 1024],
+      [4096, 2048],
+    ])("gives %i MB instances a Node heap limit of %i MB", (memory, heap) => {
+      const deployment = deploy({ instanceMemoryMB: memory });
+      const config = properties(single(deployment, "Microsoft.Web/sites")).functionAppConfig;
+      expect(config).toMatchObject({ scaleAndConcurrency: { instanceMemoryMB: memory } });
+      expect(setting(deployment, "languageWorkers__node__arguments")).toBe(`--max-old-space-size=${heap}`);
+    });
+
     it("runs as the user-assigned identity and is tagged for azd", () => {
       const site = single(main, "Microsoft.Web/sites");
       expect(site.body.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: { [identityId()]: {} } });
@@ -216,6 +227,7 @@ describeWithBicep("infra/main.bicep compiled to ARM", () => {
         USERS_SYNC_SCHEDULE: "0 0 2 * * *",
         WORKSPACES_SYNC_SCHEDULE: "0 30 2 * * *",
         INVENTORY_RETENTION_DAYS: "30",
+        languageWorkers__node__arguments: "--max-old-space-size=1024",
         APPLICATIONINSIGHTS_CONNECTION_STRING: runtimeRefText(id("Microsoft.Insights/components"), "ConnectionString"),
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${identityClientId()};Authorization=AAD`,
       });

@@ -34,6 +34,7 @@ describe("row keys", () => {
         .sort((a, b) => (a.partitionKey + a.rowKey < b.partitionKey + b.rowKey ? -1 : 1))
         .map((keys) => idFromRowKey(keys.rowKey));
     expect(order(3)).toEqual(order(8));
+    expect(order(3)).toEqual(order(12));
   });
 
   it("spreads rows over partitions evenly", () => {
@@ -54,9 +55,11 @@ describe("row keys", () => {
 
   it.each([
     [0, 3],
-    [3_000, 3],
-    [100_000, 7],
-    [10_000_000, 10],
+    [1_600, 3],
+    [3_000, 4],
+    [100_000, 9],
+    [800_000, 12],
+    [10_000_000, 12],
   ])("chooses partition bits for %i expected rows", (rows, bits) => {
     expect(partitionBitsFor(rows)).toBe(bits);
   });

@@ -18,7 +18,8 @@ export function jsonBodyPolicy(): PipelinePolicy {
     name: jsonBodyPolicyName,
     async sendRequest(request, next) {
       const response = await next(request);
-      if (response.status >= 200 && response.status < 300) {
+      // A streamed body is jsonItemsPolicy's to read.
+      if (response.status >= 200 && response.status < 300 && response.readableStreamBody === undefined) {
         try {
           parsedBodies.set(response, JSON.parse(response.bodyAsText ?? ""));
         } catch {

@@ -1,0 +1,60 @@
+import type { TableClient } from "@azure/data-tables";
+import type { StoredRow } from "../src/store/rowCodec";
+import { isOverflowRow } from "../src/store/rowCodec";
+import { readItemsAfter, type RowSetRange } from "../src/store/rowReader";
+
+export interface ReadFigures {
+  /** Pages of `top` items read one after another from random positions, as the list route reads a page. */
+  pages: number;
+  top: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** One export: every item of the row set, as `format=ndjson` reads it. */
+  exportItems: number;
+  exportMs: number;
+}
+
+const TOP = 100;
+
+/**
+ * Reads of one layout, through the product's reader (readItemsAfter): `samples` pages after random items, then the
+ * whole row set. A page that runs past the end of its partition costs a second query, so small partitions make pages
+ * dearer; that is what a partition target must be weighed against.
+ */
+export async function measureReads(
+  table: TableClient,
+  range: RowSetRange,
+  rows: readonly StoredRow[],
+  samples: number,
+): Promise<ReadFigures> {
+  const prefix = `${range.tenantId}|${range.snapshotId}|${range.rowSet}|`;
+  const items = rows.filter((row) => row.partitionKey.startsWith(prefix) && !isOverflowRow(row.rowKey));
+  const latencies: number[] = [];
+  for (let sample = 0; sample < samples && items.length > 0; sample++) {
+    const after = items[Math.floor(Math.random() * items.length)]!.rowKey;
+    const started = performance.now();
+    let read = 0;
+    for await (const item of readItemsAfter(table, range, { after, pageSize: TOP })) {
+      void item;
+      if (++read >= TOP) break;
+    }
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  const started = performance.now();
+  let exported = 0;
+  for await (const item of readItemsAfter(table, range)) {
+    void item;
+    exported++;
+  }
+  const exportMs = performance.now() - started;
+  return {
+    pages: latencies.length,
+    top: TOP,
+    p50Ms: percentile(0.5),
+    p99Ms: percentile(0.99),
+    exportItems: exported,
+    exportMs,
+  };
+}
