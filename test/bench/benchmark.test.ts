@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bitsFor } from "../../bench/kindPhase";
 import type { BenchResults } from "../../bench/results";
 
 const USERS = 300;
@@ -67,19 +68,22 @@ describe("npm run bench at a tiny size", () => {
   it("writes as many rows in each ceiling try as the sync did, reads each layout back, and the naive sample", () => {
     for (const kind of ["users", "workspaces"] as const) {
       const { tries, ceiling, sync } = results[kind];
-      // A tiny tenant has one layout of its own (8 partitions) besides the product's for a first run (512): each is
-      // tried at the lower concurrency with its reads, then the faster at the other.
-      const best = tries[0]!.rowsPerSecond > tries[1]!.rowsPerSecond ? 9 : 3;
+      // Each layout of 100-800 rows a partition, and the product's for a first run (512 partitions), is tried at the
+      // lower concurrency with its reads, then the fastest at the other.
+      const layouts = [...new Set([...[100, 200, 400, 800].map((per) => bitsFor(sync.rows, per)), 9])].sort(
+        (a, b) => b - a,
+      );
+      const read = tries.slice(0, layouts.length);
+      const best = read.reduce((top, attempt) => (attempt.rowsPerSecond > top.rowsPerSecond ? attempt : top));
       expect(tries.map((attempt) => [attempt.partitionBits, attempt.concurrency])).toEqual([
-        [9, 4],
-        [3, 4],
-        [best, 16],
+        ...layouts.map((bits) => [bits, 4]),
+        [best.partitionBits, 16],
       ]);
       expect(tries).toContainEqual(ceiling);
       for (const attempt of tries) expect(attempt.rows).toBe(sync.rows);
-      expect(tries[0]!.reads).toMatchObject({ pages: 3, top: 100, exportItems: kind === "users" ? USERS : WORKSPACES });
-      expect(tries[1]!.reads).toMatchObject({ pages: 3, top: 100 });
-      expect(tries[2]!.reads).toBeUndefined();
+      expect(read[0]!.reads).toMatchObject({ pages: 3, top: 100, exportItems: kind === "users" ? USERS : WORKSPACES });
+      for (const attempt of read) expect(attempt.reads).toMatchObject({ pages: 3, top: 100 });
+      expect(tries.at(-1)!.reads).toBeUndefined();
     }
     expect(results.naive.rows).toBe(NAIVE_ROWS);
   });
