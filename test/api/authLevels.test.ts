@@ -18,6 +18,8 @@ describe("auth levels", () => {
       getWorkspace: "function",
       diffSnapshots: "function",
       diffSummary: "function",
+      dashboard: "function",
+      dashboardData: "function",
       requestSync: "admin",
     });
   });

@@ -4,6 +4,7 @@ import { ncrontabSetting, optionalTextSetting } from "../../config/settings";
 import { listGraphUsers } from "../../sources/graph/graphUsers";
 import { pagedSync } from "../../sync/pagedSync";
 import { defineKind } from "../kind";
+import { usersDashboard } from "./usersDashboard";
 import { USERS_ROW_SET, userRows } from "./usersRows";
 import { usersRoutes } from "./usersRoutes";
 
@@ -62,6 +63,7 @@ export const usersKind = defineKind({
       }),
     diff: { rowSet: USERS_ROW_SET },
     routes: usersRoutes(settings.GRAPH_USER_SELECT),
+    dashboard: usersDashboard,
   }),
 });
 
