@@ -8,6 +8,7 @@ import { KINDS, loadAppConfig } from "../../src/kinds/registry";
 import { startLocalHost, type LocalHost } from "../../dev/local/localHost";
 import { describeWithTools } from "../support/externalTools";
 import { CHROMIUM, launchChromium } from "../support/headlessChromium";
+import { trimmed } from "../support/exampleHost";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { thingsKind, warehouse } from "../kinds/thingsKind";
 
@@ -68,6 +69,8 @@ async function syncOk(kind: string): Promise<void> {
 describeWithTools("the dashboard in headless Chromium", CHROMIUM === undefined ? ["chromium"] : [], () => {
   beforeAll(async () => {
     env = await startTestEnvironment({ users: 40, workspaces: 8 }, { INVENTORY_RESUME_SCHEDULE: "0 0 0 1 1 *" });
+    // The page needs variety, not volume: the simulator's two big workspaces are cut down.
+    env.tenant.edit({ changeWorkspaces: { 0: trimmed("users"), 1: trimmed("reports") } });
     const config = loadAppConfig(env.settings, KINDS_AND_THINGS);
     inventory = createInventory(config, { kinds: KINDS_AND_THINGS });
     host = await startLocalHost(functionDefinitions(inventory), { port: 0, log: () => undefined });

@@ -15,7 +15,12 @@ export function formatTime(iso: string): Html {
 /** The short form of an instant for chart axes: `11-23 02:15`, or `11-23 02:15:07` with seconds. */
 export function shortTime(iso: string, seconds = false): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(5, seconds ? 19 : 16).replace("T", " ");
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date
+        .toISOString()
+        .slice(5, seconds ? 19 : 16)
+        .replace("T", " ");
 }
 
 /** A duration as people say it: `850 ms`, `12 s`, `3 min 5 s`, `2 h 4 min`. */
