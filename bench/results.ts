@@ -1,3 +1,4 @@
+import type { DashboardMeasurement } from "./dashboardPhase";
 import type { HttpMeasurement } from "./httpPhase";
 import type { KindMeasurement } from "./kindPhase";
 import type { StartupMeasurement } from "./startup";
@@ -33,6 +34,7 @@ export interface BenchResults {
   naive: WriteRate;
   memory: MemoryGrowth[];
   http: HttpMeasurement;
+  dashboard: DashboardMeasurement;
   startup: StartupMeasurement;
   targets: Target[];
   /** Wall time of the whole benchmark. */
@@ -68,6 +70,29 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
       atMost(`peak RSS 2N ÷ N users, ${growth.heap}`, growth.ratio, 1.15),
     ]),
     atMost("HTTP page p50 ÷ direct TableClient p50, 1 client", (http1?.p50Ms ?? NaN) / (direct1?.p50Ms ?? NaN), 1.5),
+    ...dashboardTargets(results.dashboard),
+  ];
+}
+
+/** The dashboard's: at most 2 storage requests per kind for the page's data, and a load within 3× a snapshot list. */
+function dashboardTargets(dashboard: DashboardMeasurement): Target[] {
+  const kinds = Object.keys(dashboard.snapshotsPerKind).length;
+  const { total } = dashboard.storageRequests;
+  const snapshots = Math.min(...Object.values(dashboard.snapshotsPerKind));
+  const ratio = dashboard.pageMs / dashboard.snapshotsListMs;
+  return [
+    {
+      name: `dashboard storage requests per kind, one load (${total} for ${kinds} kinds)`,
+      value: total / kinds,
+      goal: "≤ 2",
+      met: total <= 2 * kinds,
+    },
+    {
+      name: `dashboard load ÷ GET /snapshots?kind=users, medians, ${snapshots} snapshots of each kind`,
+      value: ratio,
+      goal: "≤ 3",
+      met: ratio <= 3,
+    },
   ];
 }
 

@@ -5,6 +5,7 @@ import { runTrustingSimulator } from "../dev/local/trustedProcess";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { GRAPH_USERS_PAGE_SIZE } from "../src/sources/graph/graphUsers";
 import { getInventoryTables } from "../src/store/tables";
+import { DASHBOARD_TENANT, measureDashboard } from "./dashboardPhase";
 import { measureHttp, type HttpMeasurement } from "./httpPhase";
 import { measureKind } from "./kindPhase";
 import { parseBenchArgs, type BenchOptions } from "./options";
@@ -80,6 +81,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       count: workspaces,
       minimumCalls: Math.max(1, Math.ceil(workspaces / groupsQueryOf(config).top)),
     });
+    const dashboard = await withTenant(
+      startBenchTenant(DASHBOARD_TENANT.users, DASHBOARD_TENANT.workspaces, seed),
+      (small) => measureDashboard(small, log),
+    );
     const memory = await measureMemory(usersPhase.measured.runs[0]!, doubled, tenant, users);
     log("start-up: import time and package size");
     const startup = await measureStartup();
@@ -93,12 +98,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       naive,
       memory,
       http: http!,
+      dashboard,
       startup,
       benchSeconds: (performance.now() - started) / 1000,
     };
     return { ...measured, targets: evaluateTargets(measured) };
   } finally {
     await Promise.all([tenant.close(), doubled.close()]);
+  }
+}
+
+/** Runs `work` with a tenant of its own, closed after. */
+async function withTenant<T>(starting: Promise<SimulatedTenant>, work: (tenant: SimulatedTenant) => Promise<T>) {
+  const tenant = await starting;
+  try {
+    return await work(tenant);
+  } finally {
+    await tenant.close();
   }
 }
 

@@ -1,8 +1,8 @@
 import { html, type Html } from "./html";
 
-/** A count as people read it: 12,345. */
+/** A count as people read it: 12,345. (Not Intl: a page formats hundreds, and counts are whole numbers.) */
 export function formatCount(value: number): string {
-  return value.toLocaleString("en-US");
+  return Number.isInteger(value) ? String(value).replace(/\B(?=(\d{3})+$)/g, ",") : String(value);
 }
 
 /** An instant in UTC to the minute, `2026-11-23 02:15 UTC`, in a <time> that carries the exact instant. */

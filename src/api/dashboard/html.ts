@@ -17,11 +17,27 @@ export function escapeHtml(text: string): string {
  * null and false render nothing.
  */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0] ?? "";
+  const parts = compact(strings);
+  let out = parts[0] ?? "";
   values.forEach((value, index) => {
-    out += render(value) + (strings[index + 1] ?? "");
+    out += render(value) + (parts[index + 1] ?? "");
   });
   return new Html(out);
+}
+
+const compacted = new WeakMap<TemplateStringsArray, string[]>();
+
+/**
+ * A template's own text with each line's indentation dropped (a newline stays, so whitespace still separates what
+ * it separated): the page's source is indented for people, its bytes need not be. Interpolated values are untouched.
+ */
+function compact(strings: TemplateStringsArray): string[] {
+  let parts = compacted.get(strings);
+  if (parts === undefined) {
+    parts = strings.map((part) => part.replace(/\n[ \t]+/g, "\n"));
+    compacted.set(strings, parts);
+  }
+  return parts;
 }
 
 function render(value: unknown): string {

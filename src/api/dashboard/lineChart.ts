@@ -36,6 +36,7 @@ export function lineChart(chart: ChartData, snapshots: readonly SnapshotPoint[],
         >${text}</text
       >`,
   );
+  const times = snapshots.map((snapshot) => shortTime(snapshot.startedAt));
   const lines = chart.series.map((series, index) => {
     const points = values[index]!;
     const path = segments(points)
@@ -45,13 +46,8 @@ export function lineChart(chart: ChartData, snapshots: readonly SnapshotPoint[],
     const dots = points.map((value, at) =>
       value === undefined
         ? ""
-        : html`<circle
-            cx="${round(x(at))}"
-            cy="${round(y(value))}"
-            r="3.5"
-            data-count="${series.count}"
-            data-value="${value}"
-            ><title>${series.label}: ${formatCount(value)} (${shortTime(snapshots[at]!.startedAt)} UTC)</title></circle
+        : html`<circle cx="${round(x(at))}" cy="${round(y(value))}" r="3.5"
+            ><title>${series.label}: ${formatCount(value)} (${times[at]} UTC)</title></circle
           >`,
     );
     return html`<g class="series series-${index % PALETTE_SIZE}" data-series="${series.count}"
