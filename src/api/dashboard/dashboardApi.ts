@@ -46,8 +46,8 @@ export function dashboardOperations(
     {
       summary: "What the dashboard shows, as JSON",
       description:
-        "One manifest query per kind and the latest diff summary of each (computed once per pair of snapshots, " +
-        "then kept).",
+        "One manifest query for every kind, and the latest diff summary of each (computed once per pair of " +
+        "snapshots, then kept).",
       tags: ["dashboard"],
       path: z.object({}),
       query: z.object({}),
