@@ -4,12 +4,13 @@ import { createInventory, type Inventory } from "../../src/app/inventory";
 import { ConfigError } from "../../src/config/config";
 import { functionDefinitions } from "../../src/functions/definitions";
 import { loadAppConfig } from "../../src/kinds/registry";
-import { startSimulatedTenant } from "../simulator/simulatedTenant";
+import { startSimulatedTenant, type SimulatedTenant } from "../simulator/simulatedTenant";
 import { readSimulatorTls } from "../simulator/tls";
 import { isFree, startAzurite } from "./azurite";
 import { startLocalHost, type LocalHost } from "./localHost";
 import { loadLocalSettings } from "./localSettings";
 import { Services } from "./services";
+import { withDrift } from "./simulatorDrift";
 import { applySimulatorCredential } from "./simulatorCredential";
 import { runTrustingSimulator } from "./trustedProcess";
 
@@ -40,16 +41,18 @@ let quiet = false;
  * end, or a bound) the simulated tenant and Azurite.
  */
 async function main(simulated: boolean): Promise<void> {
+  let tenant: SimulatedTenant | undefined;
   if (simulated) {
     log("No INVENTORY_TENANT_ID: starting the simulated tenant and Azurite");
-    const tenant = await startSimulatedTenant({
+    tenant = await startSimulatedTenant({
       tls: await readSimulatorTls(process.env.SIMULATOR_TLS_DIR!),
       ...(process.env.SIMULATOR_USERS === undefined ? {} : { users: Number(process.env.SIMULATOR_USERS) }),
       ...(process.env.SIMULATOR_WORKSPACES === undefined
         ? {}
         : { workspaces: Number(process.env.SIMULATOR_WORKSPACES) }),
     });
-    services.add("the simulated tenant", () => tenant.close());
+    const started = tenant;
+    services.add("the simulated tenant", () => started.close());
     Object.assign(process.env, tenant.settings());
     const credential = applySimulatorCredential(tenant);
     // A bad setting stops here, before Azurite is started.
@@ -72,18 +75,22 @@ async function main(simulated: boolean): Promise<void> {
     if (!quiet) log(message);
   };
   inventory = createInventory(config);
-  const definitions = functionDefinitions(inventory);
+  const drifting = tenant !== undefined && process.env.SIMULATOR_CHANGES !== "off";
+  const definitions = drifting ? withDrift(functionDefinitions(inventory), tenant!) : functionDefinitions(inventory);
   host = await startLocalHost(definitions, { port: Number(process.env.PORT ?? 7071), log: hostLog });
   log(`Functions host listening on ${host.url}/api`);
 
   if (simulated) {
+    // Two syncs of each kind, the simulated tenant changing a little before the second: diffs show something.
     const syncs = definitions.filter(
       (definition) => definition.trigger === "timer" && definition.name.startsWith("sync"),
     );
-    for (const timer of syncs) {
-      if (stopping !== undefined) return;
-      log(`First sync: ${timer.name}`);
-      await host.runTimer(timer.name);
+    for (const round of drifting ? ["First", "Second"] : ["First"]) {
+      for (const timer of syncs) {
+        if (stopping !== undefined) return;
+        log(`${round} sync: ${timer.name}`);
+        await host.runTimer(timer.name);
+      }
     }
   }
   if (stopping !== undefined) return;
@@ -96,6 +103,9 @@ async function main(simulated: boolean): Promise<void> {
       `  ${host.url}/api/snapshots`,
       `  ${host.url}/api/snapshots/latest/users?top=5`,
       `  ${host.url}/api/snapshots/latest/workspaces?top=5`,
+      `  ${host.url}/api/snapshots/latest/items?type=SemanticModel&top=5`,
+      `  ${host.url}/api/snapshots/latest/diff/latest/summary?kind=users   (latest against itself: nothing changed)`,
+      `  ${host.url}/api/openapi.json`,
       "Ctrl-C stops everything.",
       "",
     ].join("\n"),

@@ -13,6 +13,7 @@ import { ScannerService } from "./scannerService";
 import type { ScannerOptions } from "./scannerSettings";
 import { SimulatedVault } from "./simulatedVault";
 import { tenantIssuer, type TenantContext } from "./tenantContext";
+import { tenantDrift } from "./tenantDrift";
 import { TenantEdits, type TenantEdit } from "./tenantEdits";
 
 /** Key Vault secret names the product reads by default. */
@@ -89,6 +90,8 @@ export interface SimulatedTenant {
   readonly scanner: ScannerControl;
   /** Changes users and workspaces from now on, as admins do between two syncs (counts above stay the generated ones). */
   edit(changes: TenantEdit): void;
+  /** Makes the next small change of a tenant left running (tenantDrift), and says what it was. */
+  drift(): TenantEdit;
   /** Adds a new version of a vault secret, or removes the secret when `value` is undefined. */
   setSecret(name: string, value: string | undefined): void;
   /** The federated credential that trusts the managed identity (the README's `az ad app federated-credential create`). */
@@ -180,6 +183,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
   server.on("request", handler.listener());
   const identity = await attachManagedIdentityEndpoint(handler.listener("msi"));
   let closing: Promise<void> | undefined;
+  let drifts = 0;
   const managedIdentityFederatedCredential = (name = "inventory-function"): FederatedCredential => ({
     name,
     issuer: tenantIssuer(context),
@@ -214,6 +218,11 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     budget,
     scanner,
     edit: (changes) => context.edits.apply(changes, scanner.now()),
+    drift: () => {
+      const change = tenantDrift(context.seed, ++drifts, context.users, context.workspaces);
+      context.edits.apply(change, scanner.now());
+      return change;
+    },
     setSecret: (name, value) => vault.set(name, value),
     managedIdentityFederatedCredential,
     setFederatedCredentials: (credentials) => context.federatedCredentials.set(credentials),

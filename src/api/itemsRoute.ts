@@ -68,6 +68,8 @@ export interface ItemListSpec<F extends z.ZodRawShape> {
   columns(query: z.output<z.ZodObject<F>>): string | undefined;
   /** The properties `fields` may name (case matters), and the CSV columns when it is not given. */
   known: readonly string[];
+  /** Properties the list leaves out of every item (large arrays its own item route serves). */
+  omit?: readonly string[];
 }
 
 /** GET /snapshots/{snapshotId}/<list>: a kind's items, filtered, paged, or exported as CSV or NDJSON. */
@@ -127,11 +129,11 @@ async function listItems<F extends z.ZodRawShape>(
       const page = await takePage(items, query.top);
       return json({
         snapshotId: snapshot.id,
-        items: page.items.map((item) => pickFields(item, query.fields)),
+        items: page.items.map((item) => pickFields(omitted(item, spec.omit), query.fields)),
         continuationToken: api.tokens.encode({ route: spec.rowSet, snapshot: snapshot.id, query: binding }, page.next),
       });
     }
-    const items = picked(readItemsAfter<Item>(api.rows, range, { columns }), query.fields);
+    const items = picked(readItemsAfter<Item>(api.rows, range, { columns }), query.fields, spec.omit);
     const options = { format, name: `${spec.rowSet}-${snapshot.id}`, columns: query.fields ?? spec.known };
     return exportResponse(items, { ...options, bom: query.bom }, context);
   });
@@ -184,6 +186,12 @@ export async function takePage<T>(
 async function* picked(
   items: AsyncIterable<{ item: Item }>,
   fields: readonly string[] | undefined,
+  omit: readonly string[] | undefined,
 ): AsyncGenerator<Item> {
-  for await (const { item } of items) yield pickFields(item, fields);
+  for await (const { item } of items) yield pickFields(omitted(item, omit), fields);
+}
+
+function omitted(item: Item, names: readonly string[] | undefined): Item {
+  if (names === undefined || !names.some((name) => name in item)) return item;
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
 }

@@ -33,6 +33,9 @@ const baseSettings = {
   INVENTORY_INVALID_ITEMS: z.enum(["fail", "skip"]).default("fail"),
 };
 
+/** The names of the settings every deployment reads (docs/settings.md lists them, with each kind's own). */
+export const BASE_SETTING_NAMES: readonly string[] = Object.keys(baseSettings);
+
 /** The settings a kind of snapshot adds: names and types, merged into the one schema the configuration is parsed with. */
 export type SettingsShape = Readonly<Record<string, z.ZodType>>;
 

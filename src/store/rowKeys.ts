@@ -77,6 +77,11 @@ export function childSuffix(array: string, index: number): string {
   return `|${array}|${String(index).padStart(6, "0")}`;
 }
 
+/** The partition bucket a row key belongs in under `partitionBits`: the top bits of the hash it starts with. */
+export function bucketOfRowKey(rowKey: string, partitionBits: number): number {
+  return Number.parseInt(rowKey.slice(0, 8), 16) >>> (32 - partitionBits);
+}
+
 /** Recovers the item id from a row key made by itemKeys (without suffix). */
 export function idFromRowKey(rowKey: string): string {
   return decodeKeyPart(rowKey.slice(9).split("|")[0] ?? "");

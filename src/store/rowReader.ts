@@ -1,6 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { decodeItems, isOverflowRow } from "./rowCodec";
-import { partitionKey, snapshotPrefix, type RowSet } from "./rowKeys";
+import { bucketOfRowKey, partitionKey, snapshotPrefix, type RowSet } from "./rowKeys";
 
 type Row = Record<string, unknown>;
 
@@ -69,7 +69,7 @@ async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadA
       : withOverflowRows(table, readRows(table, `${keys} and (${options.columns})`, undefined, options.pageSize));
   let rest = odata`PartitionKey ge ${`${snapshotPrefix(tenantId, snapshotId)}${rowSet}|`} and PartitionKey lt ${end}`;
   if (options.after !== undefined) {
-    const bucket = Number.parseInt(options.after.slice(0, 8), 16) >>> (32 - partitionBits);
+    const bucket = bucketOfRowKey(options.after, partitionBits);
     const current = partitionKey(tenantId, snapshotId, rowSet, bucket);
     yield* read(odata`PartitionKey eq ${current} and RowKey gt ${options.after}`);
     rest = odata`PartitionKey gt ${current} and PartitionKey lt ${end}`;

@@ -1,6 +1,7 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { TableClient, TableServiceClient } from "@azure/data-tables";
 import { isLoopbackUrl, type StorageConfig } from "../config/config";
+import { brokenPipePolicy } from "./brokenPipePolicy";
 
 /** The tables behind every snapshot: manifests (and leases), and the rows themselves. */
 export interface InventoryTables {
@@ -26,10 +27,14 @@ export function getInventoryTables(storage: StorageConfig): Promise<InventoryTab
 
 async function createTables(storage: StorageConfig): Promise<InventoryTables> {
   const service = serviceClient(storage);
-  const client = (name: string) =>
-    storage.connectionString !== undefined
-      ? TableClient.fromConnectionString(storage.connectionString, name, clientOptions(storage))
-      : new TableClient(`${storage.tableEndpoint}`, name, new DefaultAzureCredential(), clientOptions(storage));
+  const client = (name: string) => {
+    const table =
+      storage.connectionString !== undefined
+        ? TableClient.fromConnectionString(storage.connectionString, name, clientOptions(storage))
+        : new TableClient(`${storage.tableEndpoint}`, name, new DefaultAzureCredential(), clientOptions(storage));
+    table.pipeline.addPolicy(brokenPipePolicy(), { phase: "Retry" });
+    return table;
+  };
   // createTable answers 409 when the table exists; the SDK treats that as success.
   try {
     await Promise.all(Object.values(TABLE_NAMES).map((name) => service.createTable(name)));

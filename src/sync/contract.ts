@@ -32,7 +32,7 @@ export interface RunContext<P> {
   readonly position: P | undefined;
   /** Counts as of the last checkpoint (every count at zero on a fresh start). */
   readonly counts: Counts;
-  /** The newest succeeded snapshot of the kind, which an incremental run may build on. */
+  /** The newest succeeded snapshot of the kind, which an incremental run may build on (its last position is kept). */
   readonly previous: SnapshotRecord | undefined;
   readonly tables: InventoryTables;
   readonly onInvalidItem: "fail" | "skip";

@@ -48,10 +48,10 @@ export class OwnedRun<P> {
       if (position !== undefined) this.log(`Resuming ${this.record.id} after checkpoint ${this.record.checkpoints}`);
       const counts = await this.source.run(this.context(position, previous));
       await this.writer.flush();
+      // The last checkpoint's position stays: what the next run of the kind may build on (RunContext.previous).
       await this.save({
         status: "succeeded",
         finishedAt: this.now().toISOString(),
-        position: null,
         counts,
         progressAt: this.now().toISOString(),
       });

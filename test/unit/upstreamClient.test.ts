@@ -131,4 +131,43 @@ describe("upstream client", () => {
     expect(error.retryAfterMs).toBe(3_392_000);
     expect(sleeps).toEqual([]);
   });
+
+  describe("a POST, which the service may act on even when no answer comes back", () => {
+    const post = (client: ReturnType<typeof clientWith>["client"]) =>
+      client.send({ method: "POST", path: "/v1.0/myorg/admin/workspaces/getInfo", body: { workspaces: ["a"] } });
+
+    it("sends its JSON body and reads the 202", async () => {
+      const { client, requests } = clientWith([{ status: 202, body: '{"id":"scan-1","status":"NotStarted"}' }]);
+      await expect(post(client)).resolves.toEqual({ id: "scan-1", status: "NotStarted" });
+      expect(requests[0]!.method).toBe("POST");
+      expect(requests[0]!.body).toBe('{"workspaces":["a"]}');
+      expect(requests[0]!.headers.get("content-type")).toBe("application/json");
+    });
+
+    it.each<[string, Answer]>([
+      ["a 503", { status: 503 }],
+      ["a 500", { status: 500 }],
+      ["a dropped connection", new RestError("socket hang up", { code: "ECONNRESET" })],
+      ["a 429 without Retry-After (too many scans at once)", { status: 429 }],
+    ])("is not sent again after %s", async (_what, answer) => {
+      const { client, requests, sleeps } = clientWith([answer, { status: 202, body: '{"id":"scan-2"}' }]);
+      await expect(post(client)).rejects.toBeInstanceOf(UpstreamError);
+      expect(requests).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    });
+
+    it.each<[string, Answer, number[]]>([
+      ["a 429 with Retry-After (a budget)", { status: 429, headers: { "retry-after": "2" } }, [2_000]],
+      [
+        "a broken pipe (never written)",
+        new RestError("write EPIPE", { code: "EPIPE" }),
+        [expect.any(Number) as number],
+      ],
+    ])("is sent again after %s", async (_what, answer, waits) => {
+      const { client, requests, sleeps } = clientWith([answer, { status: 202, body: '{"id":"scan-3"}' }]);
+      await expect(post(client)).resolves.toEqual({ id: "scan-3" });
+      expect(requests).toHaveLength(2);
+      expect(sleeps).toEqual(waits);
+    });
+  });
 });

@@ -5,6 +5,11 @@
  */
 export interface DiffDeclaration {
   readonly rowSet: string;
+  /**
+   * Arrays held inside the items themselves, compared element by element like the child arrays: array name → the
+   * element properties tried in turn as its identity.
+   */
+  readonly arrays?: Readonly<Record<string, readonly string[]>>;
   readonly children?: {
     readonly rowSet: string;
     /** Array name → the element properties tried in turn as its identity (the first non-empty string wins). */

@@ -13,7 +13,7 @@ export async function summarize(sides: DiffSides, steps: AsyncIterable<DiffStep>
     unchanged: 0,
     fields: {},
   };
-  const arrays = Object.keys(sides.declaration.children?.arrays ?? {});
+  const arrays = Object.keys({ ...sides.declaration.children?.arrays, ...sides.declaration.arrays });
   const artifacts = Object.fromEntries(arrays.map((name) => [name, { added: 0, removed: 0, changed: 0 }]));
   for await (const { entry } of steps) {
     if (entry === undefined) {

@@ -34,25 +34,31 @@ export async function* diffSteps(table: TableClient, sides: DiffSides, after?: s
       sides.declaration,
       after,
     );
-  const identities = sides.declaration.children?.arrays ?? {};
+  const identities = { ...sides.declaration.children?.arrays, ...sides.declaration.arrays };
+  const inline = Object.keys(sides.declaration.arrays ?? {});
   for await (const pair of mergeJoin(read(sides.older), read(sides.newer))) {
-    yield { key: pair.key, entry: entryOf(pair, identities) };
+    yield { key: pair.key, entry: entryOf(pair, identities, inline) };
   }
 }
 
 function entryOf(
   { key, older, newer }: Pair<WholeItem>,
   identities: Readonly<Record<string, readonly string[]>>,
+  inline: readonly string[],
 ): DiffEntry | undefined {
   const id = idFromRowKey(key);
   if (older === undefined) return { change: "added", id, item: newer!.item };
   if (newer === undefined) return { change: "removed", id, item: older.item };
   const artifacts: Record<string, ArtifactChanges> = {};
-  for (const [array, identity] of Object.entries(identities)) {
-    const changes = artifactChanges(identity, older.arrays[array] ?? [], newer.arrays[array] ?? []);
-    if (changes !== undefined) artifacts[array] = changes;
+  const array = (side: WholeItem, name: string): unknown[] => {
+    const value = inline.includes(name) ? side.item[name] : side.arrays[name];
+    return Array.isArray(value) ? value : [];
+  };
+  for (const [name, identity] of Object.entries(identities)) {
+    const changes = artifactChanges(identity, array(older, name), array(newer, name));
+    if (changes !== undefined) artifacts[name] = changes;
   }
-  const own = fieldChanges(older.item, newer.item) ?? { fields: [], old: {}, new: {} };
+  const own = fieldChanges(older.item, newer.item, inline) ?? { fields: [], old: {}, new: {} };
   if (own.fields.length === 0 && Object.keys(artifacts).length === 0) return undefined;
   return Object.keys(identities).length === 0
     ? { change: "changed", id, ...own }

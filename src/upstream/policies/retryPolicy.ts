@@ -49,10 +49,14 @@ export function retryPolicy(service: UpstreamService, options: RetryOptions): Pi
           response = await next(request);
           if (!retryable.has(response.status)) return response;
         } catch (error) {
-          if (!idempotent || !isRetryableError(error)) throw error;
+          // A broken pipe means the request was never written: safe to send again, even a POST.
+          if (!isRetryableError(error) || (!idempotent && (error as { code?: unknown }).code !== "EPIPE")) throw error;
           failure = error;
         }
         const retryAfterMs = response === undefined ? undefined : parseRetryAfter(response);
+        // A 429 without Retry-After refuses a POST for another reason than a budget (Power BI's scanner: too many
+        // scans at once); waiting blindly would not help, so the caller hears of it at once.
+        if (!idempotent && retryAfterMs === undefined && response !== undefined) return response;
         if (retryAfterMs !== undefined && retryAfterMs > options.maxRetryAfterMs) {
           throw new UpstreamError({
             service,
