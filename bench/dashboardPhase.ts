@@ -109,6 +109,8 @@ async function seed(tenant: SimulatedTenant, azurite: Azurite): Promise<void> {
           touchWorkspaces: [round % 5],
         });
       }
+      // The scanner allows 30 modified-workspace calls an hour: each round starts a new hour, for the simulator.
+      tenant.scanner.resetBudgets();
       for (const kind of inventory.kinds) {
         const outcome = await inventory.sync(kind.name);
         if (outcome.status !== "succeeded") throw new Error(`${kind.name} sync ${outcome.status}: ${outcome.error}`);
