@@ -139,6 +139,15 @@ export function formatResults(results: BenchResults): string {
       row(path, String(f.clients), int(f.requests), int(f.requestsPerSecond), ...latency, String(f.failures));
     }
   }
+  const { dashboard } = results;
+  const snapshots = Object.entries(dashboard.snapshotsPerKind).map(([kind, n]) => `${n} ${kind}`);
+  section(`Dashboard: ${snapshots.join(", ")} snapshots; medians of ${dashboard.rounds} loads each, in turns`);
+  row("GET", "ms", "bytes", "storage requests");
+  const perKind = Object.entries(dashboard.storageRequests.perKind).map(([kind, n]) => `${kind} ${n}`);
+  row("/api/dashboard, first (computes the summaries)", fixed(dashboard.firstLoadMs, 1));
+  const requests = `${dashboard.storageRequests.total} (${perKind.join(", ")})`;
+  row("/api/dashboard", fixed(dashboard.pageMs, 1), int(dashboard.pageBytes), requests);
+  row("/api/snapshots?kind=users", fixed(dashboard.snapshotsListMs, 1));
   section("Start-up: import of dist/src/index.js in a fresh process (median of 7), what deploys, a no-op start");
   const { deployed, bundled, noOpStart } = startup;
   row("", "import ms", "size", "files");

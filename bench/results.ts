@@ -1,4 +1,5 @@
 import type { CopyMeasurement } from "./copyPhase";
+import type { DashboardMeasurement } from "./dashboardPhase";
 import type { HttpMeasurement } from "./httpPhase";
 import type { KindMeasurement } from "./kindPhase";
 import type { StartupMeasurement } from "./startup";
@@ -48,6 +49,7 @@ export interface BenchResults {
   memory: MemoryGrowth[];
   workspacesMemory: WorkspacesMemory[];
   http: HttpMeasurement;
+  dashboard: DashboardMeasurement;
   startup: StartupMeasurement;
   targets: Target[];
   /** Wall time of the whole benchmark. */
@@ -112,6 +114,29 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
     ),
     atMost("HTTP page p50 ÷ direct TableClient p50, 1 client", (http1?.p50Ms ?? NaN) / (direct1?.p50Ms ?? NaN), 1.5),
     atMost("npm run sync -- --help with nothing to build (ms)", startup.noOpStart.syncHelpMs, 2_000),
+    ...dashboardTargets(results.dashboard),
+  ];
+}
+
+/** The dashboard's: at most 2 storage requests per kind for the page's data, and a load within 3× a snapshot list. */
+function dashboardTargets(dashboard: DashboardMeasurement): Target[] {
+  const kinds = Object.keys(dashboard.snapshotsPerKind).length;
+  const { total } = dashboard.storageRequests;
+  const snapshots = Math.min(...Object.values(dashboard.snapshotsPerKind));
+  const ratio = dashboard.pageMs / dashboard.snapshotsListMs;
+  return [
+    {
+      name: `dashboard storage requests per kind, one load (${total} for ${kinds} kinds)`,
+      value: total / kinds,
+      goal: "≤ 2",
+      met: total <= 2 * kinds,
+    },
+    {
+      name: `dashboard load ÷ GET /snapshots?kind=users, medians, ${snapshots} snapshots of each kind`,
+      value: ratio,
+      goal: "≤ 3",
+      met: ratio <= 3,
+    },
   ];
 }
 

@@ -6,6 +6,7 @@ import { runTrustingSimulator } from "../dev/local/trustedProcess";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { GRAPH_USERS_PAGE_SIZE } from "../src/sources/graph/graphUsers";
 import { getInventoryTables } from "../src/store/tables";
+import { DASHBOARD_TENANT, measureDashboard } from "./dashboardPhase";
 import { measureHttp, type HttpMeasurement } from "./httpPhase";
 import { BENCH_KINDS, usersBench, workspacesBench, type BenchKind } from "./benchKinds";
 import { measureCopy } from "./copyPhase";
@@ -96,6 +97,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     for (const bench of BENCH_KINDS.filter((kind) => kind !== usersBench && kind !== workspacesBench)) {
       more[bench.name] = (await measureKind(phase(bench))).measured;
     }
+    const dashboard = await withTenant(
+      startBenchTenant(DASHBOARD_TENANT.users, DASHBOARD_TENANT.workspaces, seed),
+      (small) => measureDashboard(small, log),
+    );
     const memory = await measureMemory(usersPhase.measured.runs[0]!, doubled, tenant, users);
     const workspacesMemory = await measureWorkspacesMemory(workspacesPhase.measured.runs[0]!, tenant, config, options);
     log("start-up: import time, package size, and a start with nothing to build");
@@ -113,12 +118,23 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       memory,
       workspacesMemory,
       http: http!,
+      dashboard,
       startup,
       benchSeconds: (performance.now() - started) / 1000,
     };
     return { ...measured, targets: evaluateTargets(measured) };
   } finally {
     await Promise.all([tenant.close(), doubled.close()]);
+  }
+}
+
+/** Runs `work` with a tenant of its own, closed after. */
+async function withTenant<T>(starting: Promise<SimulatedTenant>, work: (tenant: SimulatedTenant) => Promise<T>) {
+  const tenant = await starting;
+  try {
+    return await work(tenant);
+  } finally {
+    await tenant.close();
   }
 }
 

@@ -98,6 +98,7 @@ async function main(simulated: boolean): Promise<void> {
     [
       "",
       "Try:",
+      `  ${host.url}/api/dashboard`,
       `  ${host.url}/api/health`,
       `  ${host.url}/api/snapshots`,
       `  ${host.url}/api/snapshots/latest/users?top=5`,

@@ -1,4 +1,5 @@
 import type { HttpHandler, HttpMethod, InvocationContext, Timer } from "@azure/functions";
+import { dashboardOperations } from "../api/dashboard/dashboardApi";
 import { diffOperations } from "../api/diff/diffApi";
 import { healthOperation } from "../api/healthApi";
 import { apiHandler, plainHandler } from "../api/httpHandler";
@@ -43,8 +44,8 @@ export const RESUME_TIMER = "resumeSyncs";
 
 /**
  * Every function the app registers, derived from the inventory's kinds. Azure registration (src/index.ts) and the
- * local host both read this list, so what runs locally is what deploys. Data routes need a function key, starting
- * a sync an admin key; only health and the OpenAPI document are anonymous.
+ * local host both read this list, so what runs locally is what deploys. Data routes and the dashboard need a
+ * function key, starting a sync an admin key; only health and the OpenAPI document are anonymous.
  */
 export function functionDefinitions(inventory: Inventory): FunctionDefinition[] {
   const api = () => inventory.api();
@@ -63,6 +64,7 @@ export function functionDefinitions(inventory: Inventory): FunctionDefinition[] 
     http(name, route, "anonymous", operation, plainHandler(operation.handler));
   const diff = diffOperations(names);
   const sync = requestSyncOperation(names);
+  const dashboard = dashboardOperations(inventory.kinds);
   const routes: HttpFunction[] = [
     anonymous("health", "health", healthOperation),
     data("listSnapshots", "snapshots", listSnapshotsOperation(names)),
@@ -70,6 +72,8 @@ export function functionDefinitions(inventory: Inventory): FunctionDefinition[] 
     ...inventory.kinds.flatMap((kind) => kind.routes.map(({ name, route, operation }) => data(name, route, operation))),
     data("diffSnapshots", "snapshots/{snapshotId}/diff/{toSnapshotId}", diff.diff),
     data("diffSummary", "snapshots/{snapshotId}/diff/{toSnapshotId}/summary", diff.summary),
+    data("dashboard", "dashboard", dashboard.page),
+    data("dashboardData", "dashboard/data", dashboard.data),
     {
       ...http("requestSync", "sync/{kind}", "admin", sync, apiHandler(sync.handler, api), ["POST"]),
       localFollowUp: RESUME_TIMER,

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { DashboardDeclaration } from "../api/dashboard/dashboardDeclaration";
 import type { DiffDeclaration } from "../api/diff/diffDeclaration";
 import type { Operation } from "../api/operation";
 import type { SettingsShape } from "../config/config";
@@ -34,6 +35,8 @@ export interface ConfiguredKind {
   readonly diff: DiffDeclaration;
   /** Its data routes. */
   readonly routes: readonly KindRoute[];
+  /** What the dashboard charts for it; without it, one chart of every count its snapshots have. */
+  readonly dashboard?: DashboardDeclaration;
 }
 
 /** A kind of snapshot: its name, the settings it reads, and how it is configured from them. */

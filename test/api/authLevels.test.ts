@@ -23,6 +23,8 @@ describe("auth levels", () => {
       getLineage: "function",
       diffSnapshots: "function",
       diffSummary: "function",
+      dashboard: "function",
+      dashboardData: "function",
       requestSync: "admin",
     });
   });

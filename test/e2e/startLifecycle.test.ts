@@ -136,6 +136,11 @@ describe("npm start stops everything it started, on every way out", () => {
   it("SIGTERM once it serves: exits 0 and leaves no process behind", async () => {
     const run = npmStart({ SIMULATOR_USERS: "10", SIMULATOR_WORKSPACES: "0" });
     await run.printed("Ctrl-C stops everything.");
+    // The first URL it prints to try is the dashboard, with the first syncs on it.
+    const dashboard = /Try:\n {2}(http:\/\/localhost:\d+\/api\/dashboard)\n/.exec(run.output())?.[1];
+    const page = await fetch(dashboard ?? "http://localhost:1/missing");
+    expect([page.status, page.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
+    expect(await page.text()).toMatch(/id="kind-users"[^]*succeeded/);
     run.child.kill("SIGTERM");
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(run.output()).not.toMatch(NOISE);

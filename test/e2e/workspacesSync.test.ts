@@ -28,11 +28,16 @@ function expectedWorkspace(index: number): Record<string, unknown> {
 }
 
 function expectedCounts() {
-  const counts: Record<string, number> = { workspaces: WORKSPACES, invalid: 0 };
+  const counts: Record<string, number> = { workspaces: WORKSPACES, invalid: 0, dedicated: 0, personal: 0, orphaned: 0 };
   for (const artifact of WORKSPACE_ARTIFACTS) counts[artifact] = 0;
   for (let index = 0; index < WORKSPACES; index++) {
-    const group = simulatedWorkspace(SEED, index) as unknown as Record<string, unknown[] | undefined>;
+    const group = simulatedWorkspace(SEED, index);
     for (const artifact of WORKSPACE_ARTIFACTS) counts[artifact]! += group[artifact]?.length ?? 0;
+    if (group.isOnDedicatedCapacity === true) counts.dedicated!++;
+    if (group.type === "PersonalGroup") counts.personal!++;
+    // A workspace Power BI sends without users is not known to be orphaned.
+    const users = group.users;
+    if (users !== undefined && !users.some((user) => user.groupUserAccessRight === "Admin")) counts.orphaned!++;
   }
   return counts;
 }
@@ -58,6 +63,8 @@ describe("workspaces sync end to end", () => {
     env.tenant.calls.reset();
     const result = await syncKind("workspaces", env.config);
     expect(result).toMatchObject({ status: "succeeded", counts: expectedCounts() });
+    // Counted by hand above, so the figures the dashboard charts cannot all be zero by mistake.
+    expect(Object.values(expectedCounts()).filter((count) => count > 0).length).toBeGreaterThan(8);
     expect(env.tenant.calls.count("powerbi.groups")).toBe(Math.ceil(WORKSPACES / TOP));
     firstSnapshot = result.snapshotId;
     await expectExactly(firstSnapshot);

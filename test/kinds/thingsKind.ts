@@ -65,6 +65,17 @@ export const thingsKind = defineKind({
         },
       }),
     diff: { rowSet: "things", children: { rowSet: "thingParts", arrays: { parts: ["name"] } } },
+    dashboard: {
+      charts: [
+        {
+          title: "Things and their parts",
+          series: [
+            { count: "things", label: "things" },
+            { count: "parts", label: "parts" },
+          ],
+        },
+      ],
+    },
     routes: [
       {
         name: "listThings",

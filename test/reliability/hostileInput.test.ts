@@ -239,7 +239,9 @@ describe("hostile input over every HTTP route", () => {
         const answer = await readAnswer(response);
         const params = Object.fromEntries(names.map((name, at) => [name, safeDecode(segments[at]!)]));
         // Past Node's own HTTP parser (which answers malformed requests itself), everything is the product's answer.
-        check(route, params, `${path}?${search}`, answer);
+        // An empty segment makes the path another route's (`snapshots/` lists snapshots): only the generic checks.
+        const addressed = names.some((_, at) => segments[at] === "") ? path : route;
+        check(addressed, params, `${path}?${search}`, answer);
       }),
       { numRuns: 120, seed: FUZZ_SEED },
     );

@@ -13,7 +13,7 @@ import { tokenParam, topParam } from "../query";
 import { chooseFormat } from "../responseFormat";
 import { diffPageSchema, diffSummarySchema, type DiffEntry } from "../schemas";
 import { succeededSnapshot } from "../snapshotsApi";
-import { summarize } from "./diffSummary";
+import { cachedSummary } from "./cachedSummary";
 import { diffSteps, type DiffSides, type DiffStep } from "./snapshotDiff";
 
 /** Keys compared per page at most, so a page of a large, quiet diff still answers in seconds. */
@@ -91,7 +91,9 @@ const diffSummaryOperation = (kind: KindParam) =>
   operation(
     {
       summary: "How many items changed between two snapshots",
-      description: "One pass over both snapshots; both are immutable, so the answer is cacheable.",
+      description:
+        "One pass over both snapshots, kept beside the newer one after the first request; both are immutable, so " +
+        "the answer is cacheable.",
       tags: ["diff"],
       path: diffPath,
       query: z.object({ kind }),
@@ -102,7 +104,7 @@ const diffSummaryOperation = (kind: KindParam) =>
     async ({ query, path }, request, api) => {
       const { sides } = await diffSides(api, path, query.kind, undefined);
       return conditional(request, cacheKey(path, sides, { summary: true, ...query }), async () =>
-        json((await summarize(sides, diffSteps(api.rows, sides))) satisfies z.input<typeof diffSummarySchema>),
+        json((await cachedSummary(api, sides)) satisfies z.input<typeof diffSummarySchema>),
       );
     },
   );

@@ -1,6 +1,7 @@
 import { booleanSetting, integerSetting, listSetting, ncrontabSetting } from "../../config/settings";
 import { SCAN_OPTIONS } from "../../sources/powerbi/scanner";
 import { defineKind } from "../kind";
+import { catalogDashboard } from "./catalogDashboard";
 import { CATALOG_ROW_SETS } from "./catalogRows";
 import { catalogRoutes } from "./catalogRoutes";
 import { catalogSync } from "./catalogRun";
@@ -33,5 +34,6 @@ export const catalogKind = defineKind({
       arrays: { users: ["identifier", "graphId"], tiles: ["id"], tables: ["name"] },
     },
     routes: catalogRoutes(),
+    dashboard: catalogDashboard,
   }),
 });

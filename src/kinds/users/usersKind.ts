@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Config } from "../../config/config";
 import { ncrontabSetting, optionalTextSetting } from "../../config/settings";
 import { defineKind } from "../kind";
+import { usersDashboard } from "./usersDashboard";
 import { USERS_ROW_SET } from "./usersRows";
 import { usersRoutes } from "./usersRoutes";
 import { usersSync } from "./usersSync";
@@ -50,6 +51,7 @@ export const usersKind = defineKind({
     sync: ({ graph }) => usersSync(graph, settings.GRAPH_USER_SELECT),
     diff: { rowSet: USERS_ROW_SET },
     routes: usersRoutes(settings.GRAPH_USER_SELECT),
+    dashboard: usersDashboard,
   }),
 });
 

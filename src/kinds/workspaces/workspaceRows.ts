@@ -8,12 +8,34 @@ export const WORKSPACES_ROW_SET = "workspaces";
 export const WORKSPACE_ITEMS_ROW_SET = "workspaceItems";
 
 /**
+ * Counts of a workspaces snapshot besides one per artifact array: `dedicated` (on dedicated capacity), `personal`
+ * (personal workspaces), and `orphaned` (no Admin), which only a run that expands users can count.
+ */
+export function workspaceCountNames(expand: readonly string[]): string[] {
+  return [
+    "workspaces",
+    "dedicated",
+    "personal",
+    ...(expand.includes("users") ? ["orphaned"] : []),
+    ...WORKSPACE_ARTIFACTS,
+  ];
+}
+
+/**
  * A row per workspace (without its arrays) and a row per artifact and user assignment, beside it in one partition,
  * so a workspace with 5,000 users stores and reads back whole.
  */
 export function workspaceRows(group: AdminGroup, layout: RowLayout): ItemRows {
   const rows: StoredRow[] = [];
-  const counts: Record<string, number> = { workspaces: 1 };
+  const orphaned =
+    group.users === undefined ? undefined : !group.users.some((user) => user.groupUserAccessRight === "Admin");
+  const counts: Record<string, number> = {
+    workspaces: 1,
+    dedicated: group.isOnDedicatedCapacity === true ? 1 : 0,
+    personal: group.type === "PersonalGroup" ? 1 : 0,
+    // Counted only when users were expanded: otherwise nobody knows (see workspaceCountNames).
+    ...(orphaned === undefined ? {} : { orphaned: orphaned ? 1 : 0 }),
+  };
   const workspace: Record<string, unknown> = { ...group };
   for (const artifact of WORKSPACE_ARTIFACTS) {
     delete workspace[artifact];
@@ -38,8 +60,7 @@ export function workspaceRows(group: AdminGroup, layout: RowLayout): ItemRows {
     isOnDedicatedCapacity: group.isOnDedicatedCapacity ?? undefined,
     capacityId: group.capacityId?.toLowerCase() ?? undefined,
     // Unknown when users were not expanded (or Power BI stops sending them), rather than wrongly true.
-    orphaned:
-      group.users === undefined ? undefined : !group.users.some((user) => user.groupUserAccessRight === "Admin"),
+    orphaned,
   };
   rows.unshift(...encodeItem(keys.partitionKey, keys.rowKey, workspace, columns));
   return { rows, counts };

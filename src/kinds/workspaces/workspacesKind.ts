@@ -9,7 +9,8 @@ import {
 } from "../../sources/powerbi/adminGroups";
 import { pagedSync } from "../../sync/pagedSync";
 import { defineKind } from "../kind";
-import { WORKSPACE_ITEMS_ROW_SET, WORKSPACES_ROW_SET, workspaceRows } from "./workspaceRows";
+import { workspaceCountNames, WORKSPACE_ITEMS_ROW_SET, WORKSPACES_ROW_SET, workspaceRows } from "./workspaceRows";
+import { workspacesDashboard } from "./workspacesDashboard";
 import { workspacesRoutes } from "./workspacesRoutes";
 
 /** What identifies an element of each artifact array, as Power BI names it (dataflows: objectId; workbooks: name). */
@@ -42,7 +43,7 @@ export const workspacesKind = defineKind({
       sync: ({ powerbi }) =>
         pagedSync({
           kind: "workspaces",
-          countNames: ["workspaces", ...WORKSPACE_ARTIFACTS],
+          countNames: workspaceCountNames(settings.POWERBI_GROUPS_EXPAND),
           resumable: true,
           itemRowSet: WORKSPACES_ROW_SET,
           next: z.number().int().min(0),
@@ -52,6 +53,7 @@ export const workspacesKind = defineKind({
         }),
       diff: { rowSet: WORKSPACES_ROW_SET, children: { rowSet: WORKSPACE_ITEMS_ROW_SET, arrays: ARTIFACT_IDENTITY } },
       routes: workspacesRoutes(),
+      dashboard: workspacesDashboard(settings.POWERBI_GROUPS_EXPAND),
     };
   },
 });
