@@ -59,7 +59,7 @@ async function succeeded(kind: string) {
 describe("GET /dashboard/data and the page", () => {
   it("before any sync: every kind, with no snapshot, no run and nothing to compare", async () => {
     const before = await data();
-    expect(before.kinds.map((kind) => kind.kind)).toEqual(["users", "workspaces", "things"]);
+    expect(before.kinds.map((kind) => kind.kind)).toEqual(["users", "workspaces", "catalog", "things"]);
     for (const kind of before.kinds) {
       expect(kind).toMatchObject({ snapshots: [], latestRun: null, lastChange: null });
     }
@@ -223,6 +223,20 @@ describe("GET /dashboard/data and the page", () => {
     const section = text.slice(text.indexOf('id="kind-things"'));
     expect(section).toMatch(/Resumes after<\/dt>\s*<dd><time datetime="[^"]+">[^<]+ UTC<\/time><\/dd>/);
     expect(section).toContain("Running for");
+  });
+
+  it("charts only counts each kind's snapshots report", async () => {
+    expect((await inventory.sync("catalog")).status).toBe("succeeded");
+    const dashboard = await data();
+    for (const kind of KINDS) {
+      const served = kindOf(dashboard, kind.name);
+      const counts = served.snapshots.at(-1)!.counts;
+      const charted = served.charts.flatMap((chart) => chart.series.map((line) => line.count));
+      expect(charted.length).toBeGreaterThan(0);
+      expect(charted.filter((name) => counts[name] === undefined)).toEqual([]);
+    }
+    expect(kindOf(dashboard, "catalog").charts.map((chart) => chart.title)).toContain("Items by type");
+    expect((await page()).text).toContain("Semantic models without governance");
   });
 
   it("charts every count of a kind that declares no chart", async () => {
