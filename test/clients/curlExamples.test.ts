@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { catalogAnswers } from "../support/catalogAnswers";
 import { startExampleHost, type ExampleHost } from "../support/exampleHost";
 import { describeWithTools, onPath } from "../support/externalTools";
 import { jsonValues, runnableExamples, type RunnableExample } from "../support/runnableExamples";
@@ -47,6 +48,8 @@ async function api(path: string): Promise<Response> {
   expect(response.status).toBe(200);
   return response;
 }
+
+const { downstreamOfServer, upstreamOfFirstReport, unendorsedModels } = catalogAnswers(api);
 
 const ndjson = (text: string) =>
   text
@@ -113,6 +116,15 @@ const checks: Record<string, (run: Run) => Promise<void>> = {
     expect(items.length).toBeGreaterThan(0);
     const expected = items.map((sku) => `${sku.skuPartNumber}\t${sku.prepaidUnits.enabled - sku.consumedUnits}`);
     expect(stdout.trimEnd().split("\n")).toEqual(expected);
+  },
+  "what breaks if the server sql-hub.corp.contoso.com moves": async ({ stdout }) => {
+    expect(ndjson(stdout)).toEqual(await downstreamOfServer("sql-hub.corp.contoso.com"));
+  },
+  "where the first Sales report gets its data": async ({ stdout }) => {
+    expect(ndjson(stdout)).toEqual(await upstreamOfFirstReport("sales"));
+  },
+  "semantic models that are not endorsed": async ({ stdout }) => {
+    expect(jsonValues(stdout)).toEqual([await unendorsedModels()]);
   },
   "revalidate a cached answer: 304 while nothing changed": ({ stdout }) => {
     expect(stdout).toBe("304\n");

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { catalogAnswers } from "../support/catalogAnswers";
 import { startExampleHost, type ExampleHost } from "../support/exampleHost";
 import { describeWithTools, onPath } from "../support/externalTools";
 import { installedPowerShell, POWERSHELL_VERSION, runProgram } from "../support/powershell";
@@ -53,6 +54,8 @@ async function api(path: string): Promise<Response> {
   expect(response.status).toBe(200);
   return response;
 }
+
+const { downstreamOfServer, upstreamOfFirstReport, unendorsedModels } = catalogAnswers(api);
 
 const lines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== "");
 
@@ -119,6 +122,20 @@ const checks: Record<string, (run: Run) => Promise<void>> = {
         String(sku.prepaidUnits.enabled - sku.consumedUnits),
       ]),
     );
+  },
+  "what breaks if the server sql-hub.corp.contoso.com moves": async ({ stdout }) => {
+    expect(jsonValues(stdout)).toEqual(await downstreamOfServer("sql-hub.corp.contoso.com"));
+  },
+  "where the first Sales report gets its data": async ({ stdout }) => {
+    expect(jsonValues(stdout)).toEqual(await upstreamOfFirstReport("sales"));
+  },
+  "semantic models that are not endorsed": async ({ stdout }) => {
+    const models = (await unendorsedModels()) as { workspaceId: string }[];
+    const [header, rule, ...rows] = lines(stdout);
+    expect(header!.trim().split(/\s+/)).toEqual(["name", "workspaceId"]);
+    expect(rule).toMatch(/^[-\s]+$/);
+    // A name may hold spaces; the workspace id is the last column.
+    expect(rows.map((row) => row.trim().split(/\s+/).at(-1))).toEqual(models.map((model) => model.workspaceId));
   },
   "start a workspaces sync now (admin key)": async ({ stdout }) => {
     const id = /\b\d{8}T\d{9}Z-workspaces-[0-9a-f]{6}\b/.exec(stdout)?.[0];

@@ -9,8 +9,8 @@ export interface ExampleHost {
   host: LocalHost;
   /** `http://localhost:PORT/api`, what the README's examples call `API` / `$api`. */
   api: string;
-  /** Snapshot ids of each kind, older first: two succeeded syncs with changes in between. */
-  snapshots: { users: [string, string]; workspaces: [string, string] };
+  /** Snapshot ids, older first: two succeeded syncs of users and workspaces with changes in between, one catalog. */
+  snapshots: { users: [string, string]; workspaces: [string, string]; catalog: string };
   close(): Promise<void>;
 }
 
@@ -23,9 +23,9 @@ export const trimmed =
   (workspace) => ({ ...workspace, [array]: (workspace[array] as unknown[] | undefined)?.slice(0, 12) });
 
 /**
- * A local host over a simulated tenant with two succeeded snapshots of each kind, for clients that talk HTTP (a
- * generated client, curl, PowerShell). Between the syncs users change, come and go, and someone gains Admin on a
- * workspace, so diffs show something. The big workspaces are trimmed: the examples need variety, not volume.
+ * A local host over a simulated tenant with two succeeded snapshots of users and workspaces and one of the catalog,
+ * for clients that talk HTTP (a generated client, curl, PowerShell). Between the syncs users change, come and go, and
+ * someone gains Admin on a workspace, so diffs show something. The big workspaces are trimmed: the examples need variety, not volume.
  */
 export async function startExampleHost(): Promise<ExampleHost> {
   // No timer fires during a test: a POST /sync only queues its run.
@@ -46,6 +46,8 @@ export async function startExampleHost(): Promise<ExampleHost> {
     },
   });
   const second = await syncBoth(env);
+  const catalog = await syncKind("catalog", env.config);
+  if (catalog.status !== "succeeded") throw new Error(`example catalog sync failed: ${catalog.error ?? ""}`);
   // Without the local follow-up of POST /sync: a sync started by one example would move `latest` under the next
   // (the caching example expects a 304), so the examples stay independent of the order they run in.
   const definitions = functionDefinitions(inventoryFor(env.config)).map((definition) =>
@@ -56,7 +58,11 @@ export async function startExampleHost(): Promise<ExampleHost> {
     env,
     host,
     api: `${host.url}/api`,
-    snapshots: { users: [first.users, second.users], workspaces: [first.workspaces, second.workspaces] },
+    snapshots: {
+      users: [first.users, second.users],
+      workspaces: [first.workspaces, second.workspaces],
+      catalog: catalog.snapshotId,
+    },
     close: async () => {
       await host.close();
       await env.close();
