@@ -58,10 +58,10 @@ export interface KindSync<P = unknown> {
   /** Counts every snapshot of this kind reports, zero included. */
   readonly countNames: readonly string[];
   /**
-   * The counts that add up to a snapshot's rows, which size the next snapshot's partitions; every count when absent.
-   * A kind whose counts also tell things about its items (how many are guests) names its row counts here.
+   * How many rows a snapshot with these counts holds, which sizes the next snapshot's partitions. Counts that
+   * describe items (guests, personal workspaces) are not rows, so every kind says which are.
    */
-  readonly rowCounts?: readonly string[];
+  rowsOf(counts: Readonly<Counts>): number;
   /**
    * Resumable kinds checkpoint as they go and a later invocation continues where they stopped; a paused run of
    * another kind starts again from nothing.
@@ -143,3 +143,8 @@ export class InvalidItemsError extends Error {
 
 /** Counted beside the kind's own counts. */
 export const INVALID = "invalid";
+
+/** `rowsOf` for a kind whose rows are the sum of some of its counts (one row per user, per SKU). */
+export function sumOf(names: readonly string[]): (counts: Readonly<Counts>) => number {
+  return (counts) => names.reduce((sum, name) => sum + (counts[name] ?? 0), 0);
+}

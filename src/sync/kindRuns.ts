@@ -52,16 +52,14 @@ export async function findContinuable(
 
 /** A new snapshot's manifest, with its partition layout and every count at zero, queued or owned by `epoch`. */
 export async function startSnapshot(
-  source: Pick<KindSync, "kind" | "countNames" | "rowCounts">,
+  source: Pick<KindSync, "kind" | "countNames" | "rowsOf">,
   manifests: ManifestStore,
   startedAt: Date,
   owner: { status: "queued" } | { status: "running"; epoch: number },
 ): Promise<SnapshotRecord> {
   // The previous snapshot's size picks the partition count; a first run assumes a large tenant.
   const previous = await manifests.latestSucceeded(source.kind);
-  const counted = previous === undefined ? [] : (source.rowCounts ?? Object.keys(previous.counts));
-  const expectedRows =
-    previous === undefined ? 100_000 : counted.reduce((sum, name) => sum + (previous.counts[name] ?? 0), 0);
+  const expectedRows = previous === undefined ? 100_000 : source.rowsOf(previous.counts);
   const record = await manifests.create(
     {
       id: newSnapshotId(source.kind, startedAt),

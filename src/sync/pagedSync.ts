@@ -17,6 +17,8 @@ import { prefetchOne } from "./prefetch";
 export interface PagedSource<T, N> {
   readonly kind: string;
   readonly countNames: readonly string[];
+  /** How many rows a snapshot with these counts holds (KindSync.rowsOf). */
+  rowsOf(counts: Readonly<Counts>): number;
   /**
    * Resumable sources checkpoint after every page and continue a paused run where it stopped; the others start
    * again from the first page (Graph's next links are not promised to outlive a long pause).
@@ -57,6 +59,7 @@ export function pagedSync<T, N>(source: PagedSource<T, N>): KindSync<PagedPositi
   return {
     kind: source.kind,
     countNames: source.countNames,
+    rowsOf: (counts) => source.rowsOf(counts),
     resumable: source.resumable,
     position,
     run: (context) => copyPages(source, context),

@@ -13,7 +13,7 @@ export type QueueOutcome = { queued: SnapshotRecord } | { alreadyRunning: string
  * timer) starts. The HTTP trigger cannot keep working after it answers, so this is how an on-demand sync starts.
  */
 export async function queueSync(
-  source: Pick<KindSync, "kind" | "countNames" | "rowCounts" | "resumable">,
+  source: Pick<KindSync, "kind" | "countNames" | "rowsOf" | "resumable">,
   options: SyncOptions,
 ): Promise<QueueOutcome> {
   const manifests = new ManifestStore(options.tables.snapshots, options.tenantId);

@@ -6,6 +6,7 @@ import { ncrontabSetting } from "../../src/config/settings";
 import { defineKind } from "../../src/kinds/kind";
 import { encodeItem } from "../../src/store/rowCodec";
 import { childSuffix, itemKeys } from "../../src/store/rowKeys";
+import { sumOf } from "../../src/sync/contract";
 import { pagedSync } from "../../src/sync/pagedSync";
 
 /** A thing of the test kind: an id, a colour, and its parts (kept in child rows, compared element by element). */
@@ -34,6 +35,7 @@ export const thingsKind = defineKind({
       pagedSync<Thing, number>({
         kind: "things",
         countNames: ["things", "parts"],
+        rowsOf: sumOf(["things", "parts"]),
         resumable: true,
         itemRowSet: "things",
         next: z.number(),

@@ -9,6 +9,10 @@ import type { SoakReply, SoakRequest } from "../support/soakHost";
 import { spawnTypeScript } from "../support/tsChild";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 import { SKU_COUNT } from "../support/powerBiRules";
+import { WORKSPACE_ARTIFACTS } from "../../src/sources/powerbi/adminGroups";
+
+/** The counts of each kind that are rows: one per user and SKU; one per workspace and per artifact or user in it. */
+const ROW_COUNTS = { users: ["users", "licenses"], workspaces: ["workspaces", ...WORKSPACE_ARTIFACTS] };
 
 const RUNS = 50;
 const WARM_UP = 10;
@@ -138,12 +142,9 @@ describe("soak: 50 consecutive syncs with random faults in one long-lived host p
     const check = async () => {
       const records = new Map<string, { status: string; rows: number; expectedRows?: number; retired: boolean }>();
       for await (const record of manifests.list()) {
-        // A users snapshot's other counts (guests, disabled, users per licence) say what its users are, not rows.
-        const rowCounts = record.kind === "users" ? ["users", "licenses"] : undefined;
-        const counted = Object.entries(record.counts).filter(
-          ([name]) => name !== "invalid" && (rowCounts?.includes(name) ?? true),
-        );
-        const expectedRows = counted.reduce((sum, [, count]) => sum + count, 0);
+        // Other counts (guests, users per licence, personal workspaces) say what the items are, and hold no row.
+        const rowCounts = ROW_COUNTS[record.kind as keyof typeof ROW_COUNTS];
+        const expectedRows = rowCounts.reduce((sum, name) => sum + (record.counts[name] ?? 0), 0);
         records.set(record.id, {
           status: record.status,
           rows: 0,

@@ -62,6 +62,9 @@ export function catalogSync(powerbi: UpstreamClient, settings: CatalogSettings):
   return {
     kind: "catalog",
     countNames: CATALOG_COUNTS,
+    // A row per workspace, item and data source, and two per lineage edge (one under each end).
+    rowsOf: (counts) =>
+      (counts.workspaces ?? 0) + (counts.items ?? 0) + (counts.datasources ?? 0) + 2 * (counts.edges ?? 0),
     resumable: true,
     position: positionSchema,
     run: (context) => run(context, powerbi, settings),

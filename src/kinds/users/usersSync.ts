@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listGraphUsers } from "../../sources/graph/graphUsers";
 import { listSubscribedSkus, type SubscribedSku } from "../../sources/graph/subscribedSkus";
-import type { KindSync } from "../../sync/contract";
+import { sumOf, type KindSync } from "../../sync/contract";
 import { pagedSync, type PagedPosition } from "../../sync/pagedSync";
 import type { UpstreamClient } from "../../upstream/upstreamClient";
 import { licenseRows, LICENSES_ROW_SET } from "./licenseRows";
@@ -38,10 +38,13 @@ export function usersCountNames(select: readonly string[]): string[] {
  */
 export function usersSync(graph: UpstreamClient, select: readonly string[]): KindSync<PagedPosition<string>> {
   const countNames = usersCountNames(select);
+  // A row per user and per SKU; the other counts (guests, users per licence) describe the users.
+  const rowsOf = sumOf(["users", "licenses"]);
   const users = (plans: PowerBiPlans | undefined) =>
     pagedSync({
       kind: "users",
       countNames,
+      rowsOf,
       // Graph's next links are not promised to outlive a long pause; a users run is short and starts afresh.
       resumable: false,
       itemRowSet: USERS_ROW_SET,
@@ -55,6 +58,7 @@ export function usersSync(graph: UpstreamClient, select: readonly string[]): Kin
     return pagedSync<SubscribedSku, string>({
       kind: "licenses",
       countNames,
+      rowsOf,
       resumable: false,
       itemRowSet: LICENSES_ROW_SET,
       next: z.string(),
@@ -73,7 +77,6 @@ export function usersSync(graph: UpstreamClient, select: readonly string[]): Kin
   const listing = users(undefined);
   return {
     ...listing,
-    rowCounts: ["users", "licenses"],
     run: async (context) => {
       const plans = new PowerBiPlans();
       // The SKU step's page is not the users' progress.

@@ -7,6 +7,7 @@ import {
   type AdminGroupsQuery,
   type WorkspaceArtifact,
 } from "../../sources/powerbi/adminGroups";
+import { sumOf } from "../../sync/contract";
 import { pagedSync } from "../../sync/pagedSync";
 import { defineKind } from "../kind";
 import { workspaceCountNames, WORKSPACE_ITEMS_ROW_SET, WORKSPACES_ROW_SET, workspaceRows } from "./workspaceRows";
@@ -44,6 +45,8 @@ export const workspacesKind = defineKind({
         pagedSync({
           kind: "workspaces",
           countNames: workspaceCountNames(settings.POWERBI_GROUPS_EXPAND),
+          // A row per workspace and per artifact or user in it; dedicated, personal and orphaned describe workspaces.
+          rowsOf: sumOf(["workspaces", ...WORKSPACE_ARTIFACTS]),
           resumable: true,
           itemRowSet: WORKSPACES_ROW_SET,
           next: z.number().int().min(0),
