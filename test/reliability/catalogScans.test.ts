@@ -114,7 +114,8 @@ describe("catalog runs against the scanner's limits", () => {
   });
 
   it("with one scan allowed at a time: lowers the scans in flight on the 429 without Retry-After, and ends exact", async () => {
-    await withTenant({ scanner: { maxConcurrentScans: 1 } }, async (env, clock) => {
+    // Scans that take a second: the next chunk's getInfo surely comes while one runs, however loaded the machine.
+    await withTenant({ scanner: { maxConcurrentScans: 1, scanDelayMs: 1_000 } }, async (env, clock) => {
       const outcome = await syncKind("catalog", env.config, { now: clock.now });
       expectComplete(env, outcome);
       expect(env.tenant.calls.count("powerbi.getInfo", 429)).toBeGreaterThan(0);
