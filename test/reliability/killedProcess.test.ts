@@ -20,7 +20,7 @@ import { routeCaller } from "../support/routes";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 const SEED = 21;
-const USERS = 3_000;
+const USERS = 6_000;
 const LEASE_EXPIRED = 11 * 60_000;
 
 let env: TestEnvironment;
@@ -64,15 +64,16 @@ describe("a process killed mid-run", () => {
     const tables = await tablesOf(env.config);
     const manifests = manifestsOf(env.config, tables);
     expect((await syncKind("users", env.config)).status).toBe("succeeded");
-    // Page 1 arrives and is written; page 2 never comes, so the child is certainly mid-run when it dies.
-    env.tenant.faults.inject({ route: "graph.users", kind: "slow", after: 1 });
+    // Five pages arrive, more than the writer holds back (4,000 rows for a snapshot this size), so some are written;
+    // page 6 never comes, so the child is certainly mid-run when it dies.
+    env.tenant.faults.inject({ route: "graph.users", kind: "slow", after: 5 });
     child = spawnSyncCommand();
     const orphan = await until(async () => {
       const running = (await manifestsOfKind(manifests, "users")).find((record) => record.status === "running");
       if (running === undefined) return undefined;
       return (await rowCount(tables, env.tenant.tenantId, running.id)) > 0 ? running : undefined;
     }, "the child to write rows");
-    await until(() => Promise.resolve(env.tenant.faults.pending() === 0 || undefined), "the child to ask for page 2");
+    await until(() => Promise.resolve(env.tenant.faults.pending() === 0 || undefined), "the child to ask for page 6");
 
     // The lease is in storage, not in a process: a run here is refused while the child holds it.
     await expect(syncKind("users", env.config)).rejects.toBeInstanceOf(LeaseTakenError);
