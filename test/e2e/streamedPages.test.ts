@@ -14,6 +14,8 @@ const SEED = 17;
 const WORKSPACES = 250;
 const TOP = 120;
 const PATH = "/v1.0/myorg/admin/groups";
+/** The request timeout where a stall is injected: long enough that a clean page read on a loaded machine is not one. */
+const STALL_TIMEOUT_MS = 4_000;
 
 let env: TestEnvironment;
 guardUnhandledRejections();
@@ -66,7 +68,7 @@ describe("getJsonItems (the upstream seam's read of long pages)", () => {
     ["a reset, then a 503", [{ kind: "reset" }, { status: 503 }]],
   ])("fetches a page whose body was %s again before handing out any item", async (_what, faults) => {
     for (const fault of faults) env.tenant.faults.inject({ route: "powerbi.groups", ...fault });
-    const { client, sleeps } = powerBiClient(800);
+    const { client, sleeps } = powerBiClient(STALL_TIMEOUT_MS);
     const page = await client.getJsonItems(PATH, query, ["value"]);
     expect(env.tenant.faults.pending()).toBe(0);
     expect(sleeps).toHaveLength(faults.length);
@@ -81,7 +83,7 @@ describe("a workspaces sync of pages handed out in parts", () => {
   it("stores every workspace once, with its counts, when pages break off and stall mid-run", async () => {
     env.tenant.faults.inject({ route: "powerbi.groups", kind: "truncated", after: 1 });
     env.tenant.faults.inject({ route: "powerbi.groups", kind: "stalled" });
-    const { upstream } = fastUpstream(800);
+    const { upstream } = fastUpstream(STALL_TIMEOUT_MS);
     const result = await syncKind("workspaces", env.config, { upstream });
     expect(env.tenant.faults.pending()).toBe(0);
     expect(result).toMatchObject({ status: "succeeded", counts: { workspaces: WORKSPACES, invalid: 0 } });
