@@ -132,12 +132,12 @@ describe("npm run bench at a tiny size", () => {
 
   it("loads the dashboard of 30 snapshots of each kind, one chart point per snapshot, in at most 2 storage requests per kind", () => {
     const { dashboard } = results;
-    expect(dashboard.snapshotsPerKind).toEqual({ users: 30, workspaces: 30 });
-    expect(dashboard.pointsPerKind).toEqual({ users: 30, workspaces: 30 });
+    expect(dashboard.snapshotsPerKind).toEqual({ users: 30, workspaces: 30, catalog: 30 });
+    expect(dashboard.pointsPerKind).toEqual({ users: 30, workspaces: 30, catalog: 30 });
     // One manifest query for every kind, then each kind's kept diff summary.
     expect(dashboard.storageRequests).toEqual({
-      total: 3,
-      perKind: { "manifests of every kind": 1, users: 1, workspaces: 1 },
+      total: 4,
+      perKind: { "manifests of every kind": 1, users: 1, workspaces: 1, catalog: 1 },
     });
     expect(dashboard.pageBytes).toBeGreaterThan(10_000);
     expect(stdout).toContain("== Dashboard");

@@ -40,6 +40,7 @@ describe("npm run sync", () => {
     expect(lines.map((line) => [line.kind, line.status])).toEqual([
       ["users", "succeeded"],
       ["workspaces", "succeeded"],
+      ["catalog", "succeeded"],
     ]);
     // The subscribed SKUs, then one page of users.
     expect(lines[0]).toMatchObject({ counts: { users: 120, invalid: 0 }, upstream: { requests: 2, retries: 0 } });
@@ -57,7 +58,7 @@ describe("npm run sync", () => {
   });
 
   it.each([
-    [[], "usage: npm run sync -- users|workspaces|all"],
+    [[], "usage: npm run sync -- users|workspaces|catalog|all"],
     [["groups"], 'unknown argument "groups"'],
     [["users", "extra"], 'unknown argument "users extra"'],
   ])("exits 2 on bad arguments %j", async (args, message) => {
