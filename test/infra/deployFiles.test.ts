@@ -1,5 +1,5 @@
 // The files around the template that deployment depends on: the parameters file both azd and `az deployment group
-// create` read, azure.yaml, .funcignore and the deploy guide. None of these tests needs the Bicep CLI.
+// create` read, azure.yaml, .funcignore and the deploy guide (docs/deploy.md). None of these tests needs the Bicep CLI.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { infraDir, repoRoot } from "./bicepCli";
@@ -142,11 +142,8 @@ describe(".funcignore", () => {
   });
 });
 
-describe("README deploy section", () => {
-  const readme = read(repoRoot, "README.md");
-  const guide = readme
-    .slice(readme.indexOf("## Deploy to Azure"), readme.indexOf("## How a sync works"))
-    .replace(/\s+/g, " "); // line breaks vary with wrapping
+describe("the deploy guide, docs/deploy.md", () => {
+  const guide = read(repoRoot, "docs", "deploy.md").replace(/\s+/g, " "); // line breaks vary with wrapping
 
   it.each([
     ["creates the app registration", "az ad app create"],
@@ -176,7 +173,7 @@ describe("README deploy section", () => {
   it("offers the federated credential first, then the secret, then the certificate", () => {
     const order = (...texts: string[]) => texts.map((text) => guide.indexOf(text));
     const choices = order("1. **`federated` (recommended", "2. **`secret`**", "3. **`certificate`**");
-    const step6 = order("#### Federated:", "#### Or put the client secret into the vault", "#### Or a certificate");
+    const step6 = order("### Federated:", "### Or put the client secret into the vault", "### Or a certificate");
     for (const positions of [choices, step6]) {
       expect(positions.every((position) => position >= 0)).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
