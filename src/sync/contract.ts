@@ -58,8 +58,9 @@ export interface KindSync<P = unknown> {
   /** Counts every snapshot of this kind reports, zero included. */
   readonly countNames: readonly string[];
   /**
-   * How many rows a snapshot with these counts holds, which sizes the next snapshot's partitions. Counts that
-   * describe items (guests, personal workspaces) are not rows, so every kind says which are.
+   * How many rows the largest row set of a snapshot with these counts holds: every row set has that many partitions
+   * in the next snapshot. Counts that describe items (guests, personal workspaces) are not rows, and some rows are
+   * in other row sets, so every kind says.
    */
   rowsOf(counts: Readonly<Counts>): number;
   /**

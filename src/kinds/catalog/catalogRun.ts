@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SCAN_OPTIONS } from "../../sources/powerbi/scanner";
-import { InvalidItemsError, type Counts, type KindSync, type RunContext } from "../../sync/contract";
+import { InvalidItemsError, sumOf, type Counts, type KindSync, type RunContext } from "../../sync/contract";
 import type { UpstreamClient } from "../../upstream/upstreamClient";
 import { carryOver } from "./catalogCarry";
 import { finishDatasources } from "./catalogFinish";
@@ -62,9 +62,9 @@ export function catalogSync(powerbi: UpstreamClient, settings: CatalogSettings):
   return {
     kind: "catalog",
     countNames: CATALOG_COUNTS,
-    // A row per workspace, item and data source, and two per lineage edge (one under each end).
-    rowsOf: (counts) =>
-      (counts.workspaces ?? 0) + (counts.items ?? 0) + (counts.datasources ?? 0) + 2 * (counts.edges ?? 0),
+    // Every row set has partitions of its own, so they are sized by the items row set (every workspace and item);
+    // each lineage set holds a row per edge, about as many, and the data sources far fewer.
+    rowsOf: sumOf(["workspaces", "items"]),
     resumable: true,
     position: positionSchema,
     run: (context) => run(context, powerbi, settings),
