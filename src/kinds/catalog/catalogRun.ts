@@ -62,6 +62,10 @@ export function catalogSync(powerbi: UpstreamClient, settings: CatalogSettings):
   return {
     kind: "catalog",
     countNames: CATALOG_COUNTS,
+    // Every row set has partitions of its own, so they are sized by one of them, not by every count together (which
+    // counts each item several times over): the items row set, every workspace and item; each lineage set holds a
+    // row per edge, about as many.
+    rowCounts: ["workspaces", "items"],
     resumable: true,
     position: positionSchema,
     run: (context) => run(context, powerbi, settings),
