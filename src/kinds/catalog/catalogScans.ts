@@ -96,7 +96,13 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
     const now = Date.now();
     while (ghosts.length > 0 && ghosts[0]! <= now) ghosts.shift();
     if (throttled !== undefined && throttled.until <= now) throttled = undefined;
-    if (throttled !== undefined && progress.inFlight.length === 0) return pauseOn(waitingFor(throttled, now));
+    if (throttled !== undefined && progress.inFlight.length === 0) {
+      // Everything submitted is collected. The checkpoint takes a while; the wait left after it is the pause's.
+      await checkpoint();
+      const leftMs = throttled.until - Date.now();
+      if (leftMs > 0) throw waitingFor(throttled.error, leftMs);
+      throttled = undefined;
+    }
 
     // Submit while there is room: scans to repeat first, then new chunks.
     while (throttled === undefined && progress.inFlight.length + ghosts.length < limit) {
@@ -243,17 +249,9 @@ async function writeResult(phase: ScanPhase, chunk: number, result: ScanResult):
 }
 
 /** The getInfo throttle with the wait that is left of it: the run pauses until the budget refills. */
-function waitingFor(throttled: { error: UpstreamError; until: number }, now: number): UpstreamError {
-  const { service, status, serviceCode, requestId, path, detail } = throttled.error;
-  return new UpstreamError({
-    service,
-    status,
-    serviceCode,
-    requestId,
-    path,
-    detail,
-    retryAfterMs: Math.max(1, throttled.until - now),
-  });
+function waitingFor(error: UpstreamError, retryAfterMs: number): UpstreamError {
+  const { service, status, serviceCode, requestId, path, detail } = error;
+  return new UpstreamError({ service, status, serviceCode, requestId, path, detail, retryAfterMs });
 }
 
 function isConcurrencyLimit(error: unknown): boolean {
