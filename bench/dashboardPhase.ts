@@ -163,7 +163,7 @@ function byKind(requests: readonly string[]): DashboardMeasurement["storageReque
   return { total: requests.length, perKind };
 }
 
-async function load(url: string): Promise<string> {
+export async function load(url: string): Promise<string> {
   const response = await fetch(url);
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
@@ -176,18 +176,18 @@ async function timed(url: string): Promise<number> {
   return performance.now() - started;
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-interface Host {
+export interface Host {
   url: string;
   stop(): Promise<void>;
 }
 
 /** The local host in a child process of its own (bench/hostChild.ts), with `env`'s settings. */
-async function startHost(env: Record<string, string>): Promise<Host> {
+export async function startHost(env: Record<string, string>): Promise<Host> {
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, "hostChild.js")], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -22,6 +22,17 @@ export interface BenchOptions {
   readSamples: number;
   /** The small POWERBI_GROUPS_TOP of the workspaces memory run (the other is the default, 5,000). */
   smallTop: number;
+  /** Workspaces the catalog's full scan lists and scans (the simulated tenant is sized to list exactly these). */
+  catalogWorkspaces: number;
+  /**
+   * The scanner's getInfo (and scanResult) calls a budget window, and the window's length. At the service's 500 an
+   * hour a 20,000-workspace scan (200 getInfo) never meets the budget; 25 a window make it span 8 windows, as
+   * 400,000 workspaces do at 500 an hour, and 45-second windows keep that within minutes.
+   */
+  catalogBudget: number;
+  catalogWindowSeconds: number;
+  /** Workspaces of the tenant the lineage is read from (Azurite's queries slow down as its table grows). */
+  catalogLineageWorkspaces: number;
   /** Where `<date>.json` and `latest.json` are written. */
   outDir: string;
   /** When set, every sync child writes a V8 CPU profile (`node --cpu-prof`) into this directory. */
@@ -31,8 +42,10 @@ export interface BenchOptions {
 export const USAGE = [
   "usage: npm run bench -- [--users N] [--workspaces N] [--quick] [--naive-rows N] [--http-seconds S]",
   "                        [--layouts 100,200,400,800] [--concurrency 8,16,32] [--sync-runs N] [--read-samples N]",
-  "                        [--small-top N] [--seed N] [--out DIR] [--cpu-prof DIR]",
-  "  --quick   small sizes (2,000 users, 200 workspaces) for a fast look; figures are not comparable",
+  "                        [--small-top N] [--catalog-workspaces N] [--catalog-budget N]",
+  "                        [--catalog-window-seconds S] [--catalog-lineage-workspaces N]",
+  "                        [--seed N] [--out DIR] [--cpu-prof DIR]",
+  "  --quick   small sizes (2,000 users, 200 workspaces, 1,000 catalog workspaces) for a fast look; not comparable",
 ].join("\n");
 
 const DEFAULTS: BenchOptions = {
@@ -46,6 +59,10 @@ const DEFAULTS: BenchOptions = {
   syncRuns: 2,
   readSamples: 100,
   smallTop: 1_000,
+  catalogWorkspaces: 20_000,
+  catalogBudget: 25,
+  catalogWindowSeconds: 45,
+  catalogLineageWorkspaces: 1_000,
   outDir: join(__dirname, "..", "..", "bench", "results"),
   cpuProfDir: undefined,
 };
@@ -61,11 +78,25 @@ const VALUED = [
   "--sync-runs",
   "--read-samples",
   "--small-top",
+  "--catalog-workspaces",
+  "--catalog-budget",
+  "--catalog-window-seconds",
+  "--catalog-lineage-workspaces",
   "--out",
   "--cpu-prof",
 ];
 
-const QUICK: Partial<BenchOptions> = { users: 2_000, workspaces: 200, naiveRows: 500, httpSeconds: 2, readSamples: 20 };
+const QUICK: Partial<BenchOptions> = {
+  users: 2_000,
+  workspaces: 200,
+  naiveRows: 500,
+  httpSeconds: 2,
+  readSamples: 20,
+  catalogWorkspaces: 1_000,
+  catalogBudget: 4,
+  catalogWindowSeconds: 15,
+  catalogLineageWorkspaces: 200,
+};
 
 /** Parses `npm run bench -- ...` flags; throws with the usage on anything it does not understand. */
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
@@ -107,6 +138,18 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         break;
       case "--small-top":
         options.smallTop = count(flag, value, 1);
+        break;
+      case "--catalog-workspaces":
+        options.catalogWorkspaces = count(flag, value, 1);
+        break;
+      case "--catalog-budget":
+        options.catalogBudget = count(flag, value, 1);
+        break;
+      case "--catalog-window-seconds":
+        options.catalogWindowSeconds = count(flag, value, 1);
+        break;
+      case "--catalog-lineage-workspaces":
+        options.catalogLineageWorkspaces = count(flag, value, 1);
         break;
       case "--out":
         options.outDir = value;

@@ -148,6 +148,7 @@ export function formatResults(results: BenchResults): string {
   const requests = `${dashboard.storageRequests.total} (${perKind.join(", ")})`;
   row("/api/dashboard", fixed(dashboard.pageMs, 1), int(dashboard.pageBytes), requests);
   row("/api/snapshots?kind=users", fixed(dashboard.snapshotsListMs, 1));
+  catalogSection(results, section, row);
   section("Start-up: import of dist/src/index.js in a fresh process (median of 7), what deploys, a no-op start");
   const { deployed, bundled, noOpStart } = startup;
   row("", "import ms", "size", "files");
@@ -163,6 +164,101 @@ export function formatResults(results: BenchResults): string {
   section(`Targets (${load}; ${fixed(results.benchSeconds, 0)} s)`);
   for (const t of results.targets) row(t.met ? "met" : "MISSED", t.name, fixed(t.value), t.goal);
   return render(lines);
+}
+
+/** The catalog at the scanner's limits: both runs, the budget-bound minimum, the ceiling, lineage. */
+function catalogSection(
+  results: BenchResults,
+  section: (title: string) => void,
+  row: (...cells: string[]) => void,
+): void {
+  const { catalog } = results;
+  const { window, full, incremental, bound, ceiling } = catalog;
+  const seconds = (ms: number) => fixed(ms / 1000, 1);
+  section(
+    `Catalog: ${int(catalog.workspaces)} workspaces listed (a tenant of ${int(catalog.tenantWorkspaces)}), ` +
+      `CATALOG_SCAN=${catalog.scan}, --max-old-space-size=${catalog.heapMb}; scanner windows of ` +
+      `${seconds(window.ms)} s (an hour ÷ ${fixed(window.factor, 0)}), ${window.getInfo} getInfo and scanResult a ` +
+      `window, scans take ${seconds(window.scanDelayMs)} s`,
+  );
+  row(
+    "run",
+    "invocations",
+    "wall s",
+    "worked s",
+    "rows",
+    "rows/s",
+    "transactions",
+    "list+getInfo+scanResult made / minimum",
+    "refused",
+    "status polls",
+    "peak RSS",
+    "load",
+  );
+  for (const [name, run] of [
+    ["full scan", full],
+    [`incremental (${int(incremental.changed)} changed)`, incremental],
+  ] as const) {
+    const { made, minimum, refused } = run.calls;
+    row(
+      name,
+      String(run.invocations.length),
+      seconds(run.wallMs),
+      seconds(run.activeMs),
+      int(run.rows),
+      int(run.rows / (run.activeMs / 1000)),
+      int(run.transactions),
+      `${made.list}+${made.getInfo}+${made.scanResult} / ${minimum.list}+${minimum.getInfo}+${minimum.scanResult}`,
+      `getInfo ${refused.getInfo}, scanResult ${refused.scanResult}`,
+      int(run.calls.scanStatus),
+      `${fixed(run.peakRssMb, 0)} MB`,
+      fixed(run.load),
+    );
+  }
+  row(
+    "budget-bound minimum",
+    `${bound.windows} windows`,
+    seconds(bound.ms),
+    `to the last window ${seconds(bound.untilLastWindowMs)} s (started ${seconds(bound.offsetMs)} s into one)`,
+    `+ a scan ${seconds(bound.scanDelayMs)} s`,
+    `+ ${int(bound.tailRows)} rows at the ceiling ${seconds(bound.tailMs)} s`,
+    `wall ÷ bound ${fixed(full.wallMs / bound.ms)}`,
+  );
+  const incrementalRate = incremental.rows / (incremental.activeMs / 1000);
+  row(
+    "storage ceiling, the incremental snapshot's rows",
+    "",
+    seconds(ceiling.wallMs),
+    "",
+    int(ceiling.rows),
+    int(ceiling.rowsPerSecond),
+    `${int(ceiling.transactions)} (~${int(ceiling.rowsPerPartition)}/partition, ×${ceiling.concurrency})`,
+    `incremental rows/s ÷ ceiling ${fixed(incrementalRate / ceiling.rowsPerSecond)}`,
+    "",
+    "",
+    "",
+    fixed(ceiling.load),
+  );
+  row(
+    `lineage downstream, ${int(catalog.lineageWorkspaces)} workspaces' snapshot`,
+    "nodes (simulator)",
+    "edges",
+    "storage requests",
+    "per node",
+    "ms",
+    "ms per node",
+  );
+  for (const figures of catalog.lineage) {
+    row(
+      `${figures.root} ${figures.id}`,
+      `${int(figures.nodes)} (${int(figures.expectedNodes)})`,
+      int(figures.edges),
+      int(figures.storageRequests),
+      fixed(figures.requestsPerNode, 3),
+      fixed(figures.ms, 1),
+      fixed(figures.msPerNode, 3),
+    );
+  }
 }
 
 /** Columns padded to the widest cell of their section; section titles stand alone. */

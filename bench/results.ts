@@ -1,3 +1,4 @@
+import type { CatalogMeasurement } from "./catalogPhase";
 import type { CopyMeasurement } from "./copyPhase";
 import type { DashboardMeasurement } from "./dashboardPhase";
 import type { HttpMeasurement } from "./httpPhase";
@@ -50,6 +51,8 @@ export interface BenchResults {
   workspacesMemory: WorkspacesMemory[];
   http: HttpMeasurement;
   dashboard: DashboardMeasurement;
+  /** The catalog at the scanner's limits: a full scan under the budget, an incremental run, lineage, memory. */
+  catalog: CatalogMeasurement;
   startup: StartupMeasurement;
   targets: Target[];
   /** Wall time of the whole benchmark. */
@@ -58,6 +61,9 @@ export interface BenchResults {
 
 /** Peak RSS a sync may reach under the 512 MB instance's heap limit (the host and the OS need the rest). */
 export const SMALL_INSTANCE_RSS_MB = 300;
+
+/** Peak RSS of a catalog sync under a 256 MB heap (the issue's figure for a 512 MB instance). */
+export const CATALOG_RSS_MB = 400;
 
 /** The issue's targets, each as a measured ratio against a baseline of the same run (or a bound). */
 export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[] {
@@ -115,6 +121,64 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
     atMost("HTTP page p50 ÷ direct TableClient p50, 1 client", (http1?.p50Ms ?? NaN) / (direct1?.p50Ms ?? NaN), 1.5),
     atMost("npm run sync -- --help with nothing to build (ms)", startup.noOpStart.syncHelpMs, 2_000),
     ...dashboardTargets(results.dashboard),
+    ...catalogTargets(results.catalog),
+  ];
+}
+
+/** The catalog's (issue 11, "Measured"): exact calls, the budget-bound minimum, incremental, lineage, memory. */
+function catalogTargets(catalog: CatalogMeasurement): Target[] {
+  const { full, incremental, bound, window, lineage } = catalog;
+  const calls = (name: string, run: CatalogMeasurement["full"]): Target => {
+    const { made, minimum, refused } = run.calls;
+    const sum = (calls: { list: number; getInfo: number; scanResult: number }) =>
+      calls.list + calls.getInfo + calls.scanResult;
+    const exact =
+      made.list === minimum.list && made.getInfo === minimum.getInfo && made.scanResult === minimum.scanResult;
+    const shape = `${minimum.list} + ${minimum.getInfo} + ${minimum.scanResult}`;
+    const turnedDown = refused.list + refused.getInfo + refused.scanResult + refused.scanStatus;
+    return {
+      name: `${name}: list, getInfo and scanResult calls ÷ minimum (${shape}; refused at the budget apart: ${turnedDown})`,
+      value: sum(made) / sum(minimum),
+      goal: "= 1",
+      met: exact,
+    };
+  };
+  const [hub, other] = lineage;
+  const perNode = (hub?.msPerNode ?? NaN) / (other?.msPerNode ?? NaN);
+  const budget = `${window.getInfo} getInfo a ${window.ms / 1000} s window`;
+  return [
+    calls(`catalog full scan of ${count(catalog.workspaces)} workspaces`, full),
+    calls(`catalog incremental run after ${count(incremental.changed)} changed`, incremental),
+    {
+      name: `catalog full scan under ${budget}: wall ÷ budget-bound minimum (${bound.windows} windows; ${full.invocations.length} invocations)`,
+      value: full.wallMs / bound.ms,
+      goal: "≤ 1.1",
+      met: full.wallMs <= 1.1 * bound.ms,
+    },
+    {
+      name: `catalog incremental run after 2 % changed: wall ÷ the full scan's, same budget`,
+      value: incremental.wallMs / full.wallMs,
+      goal: "≤ 0.15",
+      met: incremental.wallMs <= 0.15 * full.wallMs,
+    },
+    {
+      name: `catalog lineage downstream of the hub (${count(hub?.nodes ?? 0)} nodes): storage requests per node`,
+      value: hub?.requestsPerNode ?? NaN,
+      goal: "≤ 1.1",
+      met: (hub?.requestsPerNode ?? NaN) <= 1.1,
+    },
+    {
+      name: `catalog lineage ms per node, hub ÷ a ${count(other?.nodes ?? 0)}-node answer (the same, either way)`,
+      value: perNode,
+      goal: "1/1.5 to 1.5",
+      met: perNode <= 1.5 && perNode >= 1 / 1.5,
+    },
+    {
+      name: `peak RSS (MB), catalog full scan of ${count(catalog.workspaces)} workspaces with schema, --max-old-space-size=${catalog.heapMb}`,
+      value: full.peakRssMb,
+      goal: `≤ ${CATALOG_RSS_MB}`,
+      met: full.peakRssMb <= CATALOG_RSS_MB,
+    },
   ];
 }
 

@@ -9,6 +9,7 @@ import { getInventoryTables } from "../src/store/tables";
 import { DASHBOARD_TENANT, measureDashboard } from "./dashboardPhase";
 import { measureHttp, type HttpMeasurement } from "./httpPhase";
 import { BENCH_KINDS, usersBench, workspacesBench, type BenchKind } from "./benchKinds";
+import { measureCatalog } from "./catalogPhase";
 import { measureCopy } from "./copyPhase";
 import { measureKind, type KindMeasurement } from "./kindPhase";
 import { parseBenchArgs, type BenchOptions } from "./options";
@@ -36,12 +37,21 @@ async function main(args: string[]): Promise<number> {
   const results = await runBenchmark(options);
   console.log(formatResults(results));
   // The committed latest.json holds full default-size runs only; other sizes go to <date>.json alone.
-  const latest = options.outDir !== DEFAULT_OUT || (options.users === 100_000 && options.workspaces === 10_000);
+  const catalogNames = [
+    "catalogWorkspaces",
+    "catalogBudget",
+    "catalogWindowSeconds",
+    "catalogLineageWorkspaces",
+  ] as const;
+  const catalogDefaults = catalogNames.every((name) => options[name] === DEFAULTS[name]);
+  const latest =
+    options.outDir !== DEFAULT_OUT || (options.users === 100_000 && options.workspaces === 10_000 && catalogDefaults);
   for (const path of writeResults(results, options.outDir, latest)) console.log(`wrote ${path}`);
   return 0;
 }
 
-const DEFAULT_OUT = parseBenchArgs([]).outDir;
+const DEFAULTS = parseBenchArgs([]);
+const DEFAULT_OUT = DEFAULTS.outDir;
 const started = performance.now();
 const log = (message: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
@@ -101,6 +111,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       startBenchTenant(DASHBOARD_TENANT.users, DASHBOARD_TENANT.workspaces, seed),
       (small) => measureDashboard(small, log),
     );
+    const catalog = await measureCatalog({
+      workspaces: options.catalogWorkspaces,
+      budget: options.catalogBudget,
+      windowSeconds: options.catalogWindowSeconds,
+      lineageWorkspaces: options.catalogLineageWorkspaces,
+      seed,
+      ceilingConcurrency: workspacesPhase.measured.ceiling.concurrency,
+      log,
+    });
     const memory = await measureMemory(usersPhase.measured.runs[0]!, doubled, tenant, users);
     const workspacesMemory = await measureWorkspacesMemory(workspacesPhase.measured.runs[0]!, tenant, config, options);
     log("start-up: import time, package size, and a start with nothing to build");
@@ -119,6 +138,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       workspacesMemory,
       http: http!,
       dashboard,
+      catalog,
       startup,
       benchSeconds: (performance.now() - started) / 1000,
     };

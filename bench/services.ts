@@ -3,13 +3,19 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { startAzurite, type Azurite } from "../dev/local/azurite";
 import { startSimulatedTenant, type SimulatedTenant } from "../dev/simulator/simulatedTenant";
+import type { ScannerOptions } from "../dev/simulator/scannerSettings";
 import { readSimulatorTls } from "../dev/simulator/tls";
 
 /**
  * The simulated tenant runs in the bench process, not in the sync's, so the sync's peak RSS is its own. Its data is
  * generated page by page, so a tenant of any size costs little until it is read.
  */
-export async function startBenchTenant(users: number, workspaces: number, seed: number): Promise<SimulatedTenant> {
+export async function startBenchTenant(
+  users: number,
+  workspaces: number,
+  seed: number,
+  scanner?: ScannerOptions,
+): Promise<SimulatedTenant> {
   const dir = process.env.SIMULATOR_TLS_DIR;
   if (dir === undefined) throw new Error("SIMULATOR_TLS_DIR is not set: run the benchmark with `npm run bench`");
   const tenant = await startSimulatedTenant({
@@ -18,6 +24,7 @@ export async function startBenchTenant(users: number, workspaces: number, seed: 
     workspaces,
     seed,
     tenantId: randomUUID(),
+    ...(scanner === undefined ? {} : { scanner }),
   });
   // The simulator counts SKU seats over every user on its first subscribedSkus call; the first timed sync would pay.
   tenant.subscribedSkus();

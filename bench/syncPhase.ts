@@ -91,7 +91,7 @@ export async function measureSync(
   };
 }
 
-async function partitionBitsOf(tenant: SimulatedTenant, azurite: Azurite, snapshotId: string): Promise<number> {
+export async function partitionBitsOf(tenant: SimulatedTenant, azurite: Azurite, snapshotId: string): Promise<number> {
   const tables = await getInventoryTables({ connectionString: azurite.connectionString, tableEndpoint: undefined });
   const record = await new ManifestStore(tables.snapshots, tenant.tenantId).get(snapshotId);
   if (record === undefined) throw new Error(`no manifest for ${snapshotId}`);

@@ -9,6 +9,10 @@ const USERS = 300;
 const WORKSPACES = 12;
 /** Written after half the users rows, so it must fit in the other half. */
 const NAIVE_ROWS = 100;
+/** Three scans of up to 100 workspaces, one getInfo a window: the full scan spans three windows. */
+const CATALOG_WORKSPACES = 300;
+const CATALOG_WINDOW_SECONDS = 4;
+const LINEAGE_WORKSPACES = 100;
 
 let outDir: string;
 let stdout = "";
@@ -20,7 +24,12 @@ let results: BenchResults;
  */
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "tenant-inventory-bench-"));
-  const args = ["--users", String(USERS), "--workspaces", String(WORKSPACES), "--naive-rows", String(NAIVE_ROWS)];
+  const args = [
+    ...["--users", String(USERS), "--workspaces", String(WORKSPACES), "--naive-rows", String(NAIVE_ROWS)],
+    ...["--catalog-workspaces", String(CATALOG_WORKSPACES), "--catalog-budget", "1"],
+    ...["--catalog-window-seconds", String(CATALOG_WINDOW_SECONDS)],
+    ...["--catalog-lineage-workspaces", String(LINEAGE_WORKSPACES)],
+  ];
   const child = spawn(
     process.execPath,
     [
@@ -143,6 +152,64 @@ describe("npm run bench at a tiny size", () => {
     expect(stdout).toContain("== Dashboard");
   });
 
+  it("scans the catalog in the fewest calls, pausing at each spent budget, then incrementally after 2 % changed", () => {
+    const { catalog } = results;
+    expect(catalog).toMatchObject({
+      workspaces: CATALOG_WORKSPACES,
+      heapMb: 256,
+      window: { ms: CATALOG_WINDOW_SECONDS * 1000, factor: 900, getInfo: 1, scanResult: 1 },
+      bound: { windows: 3 },
+    });
+    expect(catalog.tenantWorkspaces).toBeGreaterThan(CATALOG_WORKSPACES);
+    const { full, incremental } = catalog;
+    const calls = (list: number, scans: number) => ({ list, getInfo: scans, scanResult: scans });
+    expect(full).toMatchObject({
+      status: "succeeded",
+      counts: { workspaces: CATALOG_WORKSPACES, scanned: CATALOG_WORKSPACES, carried: 0 },
+      calls: { made: calls(1, 3), minimum: calls(1, 3), retries: 0 },
+    });
+    // A window's getInfo each: the call after it is refused in every window but the last. The run pauses there
+    // unless collecting its scan outlasted the window (the first workspaces are big).
+    expect(full.calls.refused.getInfo).toBeGreaterThanOrEqual(2);
+    expect(full.invocations.map((invocation) => invocation.status)).toEqual([
+      ...full.invocations.slice(1).map(() => "paused"),
+      "succeeded",
+    ]);
+    expect(full.wallMs).toBeGreaterThanOrEqual(full.activeMs);
+    expect(full.peakRssMb).toBeGreaterThan(0);
+    // Every 50th listed workspace, in one scan; the rest carried over, in the one invocation a window allows.
+    expect(incremental).toMatchObject({
+      changed: CATALOG_WORKSPACES / 50,
+      status: "succeeded",
+      counts: { workspaces: CATALOG_WORKSPACES, scanned: CATALOG_WORKSPACES / 50, carried: 294 },
+      calls: { made: calls(2, 1), minimum: calls(2, 1), refused: { getInfo: 0, scanResult: 0 }, retries: 0 },
+    });
+    expect(incremental.invocations.map((invocation) => invocation.status)).toEqual(["succeeded"]);
+    // The ceiling writes the incremental snapshot's rows again, as many as the run wrote.
+    expect(catalog.ceiling.rows).toBe(incremental.rows);
+    expect(catalog.ceiling.partitionBits).toBe(incremental.partitionBits);
+    expect(stdout).toContain("== Catalog");
+  });
+
+  it("reads the hub's lineage and a smaller one's, as the simulator has them, in about a storage request a node", () => {
+    const { lineage, lineageWorkspaces } = results.catalog;
+    expect(lineageWorkspaces).toBe(LINEAGE_WORKSPACES);
+    expect(lineage.map((figures) => figures.root)).toEqual([
+      "the hub data source",
+      "a root with a tenth of its answer",
+    ]);
+    const [hub, other] = lineage;
+    expect(other!.nodes).toBeLessThan(hub!.nodes);
+    for (const figures of lineage) {
+      expect(figures.nodes).toBe(figures.expectedNodes);
+      expect(figures.edges).toBeGreaterThanOrEqual(figures.nodes - 1);
+      // A key-range read per node reached, and a few to find the snapshot and the root.
+      expect(figures.storageRequests).toBeGreaterThanOrEqual(figures.nodes);
+      expect(figures.storageRequests).toBeLessThanOrEqual(figures.nodes + 10);
+      expect(figures.rounds).toBe(5);
+    }
+  });
+
   it("measures start-up both ways", () => {
     const { deployed, bundled } = results.startup;
     expect(deployed.packages).toBeGreaterThan(10);
@@ -172,6 +239,13 @@ describe("npm run bench at a tiny size", () => {
       "≤ 2000",
       "≤ 2",
       "≤ 3",
+      "= 1",
+      "= 1",
+      "≤ 1.1",
+      "≤ 0.15",
+      "≤ 1.1",
+      "1/1.5 to 1.5",
+      "≤ 400",
     ]);
     expect(stdout).toContain("== Targets");
     expect(stdout).toContain(join(outDir, "latest.json"));

@@ -12,6 +12,10 @@ describe("bench flags", () => {
       syncRuns: 2,
       readSamples: 100,
       smallTop: 1_000,
+      catalogWorkspaces: 20_000,
+      catalogBudget: 25,
+      catalogWindowSeconds: 45,
+      catalogLineageWorkspaces: 1_000,
       cpuProfDir: undefined,
     });
   });
@@ -25,6 +29,15 @@ describe("bench flags", () => {
     [["--layouts", "125,250", "--sync-runs", "3"], { layouts: [125, 250], syncRuns: 3 }],
     [["--read-samples", "7", "--small-top", "500"], { readSamples: 7, smallTop: 500 }],
     [["--out", "/tmp/x", "--cpu-prof", "/tmp/p"], { outDir: "/tmp/x", cpuProfDir: "/tmp/p" }],
+    [
+      ["--catalog-workspaces", "300", "--catalog-budget", "1", "--catalog-window-seconds", "8"],
+      { catalogWorkspaces: 300, catalogBudget: 1, catalogWindowSeconds: 8 },
+    ],
+    [
+      ["--quick"],
+      { catalogWorkspaces: 1_000, catalogBudget: 4, catalogWindowSeconds: 15, catalogLineageWorkspaces: 200 },
+    ],
+    [["--catalog-lineage-workspaces", "100"], { catalogLineageWorkspaces: 100 }],
   ])("reads %j", (args, expected) => {
     expect(parseBenchArgs(args)).toMatchObject(expected);
   });
@@ -35,6 +48,7 @@ describe("bench flags", () => {
     [["--users", "1e3"], "is not an integer ≥ 1"],
     [["--http-seconds", "-1"], "is not an integer ≥ 1"],
     [["--concurrency", "8,x"], "is not an integer ≥ 1"],
+    [["--catalog-window-seconds", "0"], "is not an integer ≥ 1"],
     [["--fast"], "unknown flag --fast"],
   ])("refuses %j", (args, message) => {
     expect(() => parseBenchArgs(args)).toThrow(message);

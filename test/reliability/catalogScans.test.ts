@@ -63,13 +63,14 @@ function expectComplete(env: TestEnvironment, outcome: SyncOutcome): void {
 }
 
 describe("catalog runs against the scanner's limits", () => {
-  it("spread over invocations by the hourly getInfo budget: each pause keeps the scans in flight, no call repeated", async () => {
+  it("spread over invocations by the hourly getInfo budget: each pause comes once the scans in flight are collected, no call repeated", async () => {
     await withTenant({ scanner: { limits: { getInfo: 1 } } }, async (env, clock) => {
       const chunks = Math.ceil(listedCount(env) / 100);
       expect(chunks).toBe(3);
       const first = await syncKind("catalog", env.config, { now: clock.now });
       expect(first.status).toBe("paused");
       expect(Date.parse(first.resumeAfter!)).toBeGreaterThan(clock.ms());
+      expect(env.tenant.calls.count("powerbi.scanResult", 200)).toBe(1);
       // Before Retry-After has passed, neither a run nor `npm run sync -- catalog` calls Power BI.
       env.tenant.calls.reset();
       expect(await inventoryFor(env.config).resume("catalog", { now: clock.now })).toMatchObject({ status: "paused" });
@@ -90,12 +91,45 @@ describe("catalog runs against the scanner's limits", () => {
       expectComplete(env, outcome);
       // Two more getInfo calls after the first; each scan's result read once.
       expect(env.tenant.calls.count("powerbi.getInfo", 202)).toBe(chunks - 1);
+      expect(env.tenant.calls.count("powerbi.scanResult", 200)).toBe(chunks - 1);
+    });
+  });
+
+  it("whose scanResult budget runs out with results waiting: keeps those scans for a later invocation, and ends exact", async () => {
+    await withTenant({ scanner: { limits: { scanResult: 1 } } }, async (env, clock) => {
+      let outcome = await syncKind("catalog", env.config, { now: clock.now });
+      expect(outcome.status).toBe("paused");
+      for (let invocation = 0; invocation < 5 && outcome.status === "paused"; invocation++) {
+        clock.advance(HOUR);
+        outcome = (await inventoryFor(env.config).resume("catalog", { now: clock.now }))!;
+      }
+      expectComplete(env, outcome);
+      // One scan a chunk, each result read once; only the throttled reads were refused.
+      const chunks = Math.ceil(listedCount(env) / 100);
+      expect(env.tenant.calls.count("powerbi.getInfo", 202)).toBe(chunks);
       expect(env.tenant.calls.count("powerbi.scanResult", 200)).toBe(chunks);
     });
   });
 
+  it("at the getInfo budget: collects the scans in flight before it pauses, so the next hour's budget is all for new ones", async () => {
+    await withTenant({ scanner: { limits: { getInfo: 2, scanResult: 2 } } }, async (env, clock) => {
+      expect(Math.ceil(listedCount(env) / 100)).toBe(3);
+      const first = await syncKind("catalog", env.config, { now: clock.now });
+      expect(first.status).toBe("paused");
+      // Both scans the first hour allowed were collected in it, within its scanResult budget.
+      expect(env.tenant.calls.count("powerbi.scanResult", 200)).toBe(2);
+      clock.advance(HOUR);
+      const second = (await inventoryFor(env.config).resume("catalog", { now: clock.now }))!;
+      expect(second.snapshotId).toBe(first.snapshotId);
+      expectComplete(env, second);
+      expect(env.tenant.calls.count("powerbi.scanResult", 429)).toBe(0);
+      expect(env.tenant.calls.count("powerbi.getInfo", 429)).toBe(1);
+    });
+  });
+
   it("whose submitted scans expire during a pause: submits those again, and ends exact", async () => {
-    await withTenant({ scanner: { limits: { getInfo: 2 } } }, async (env, clock) => {
+    // A spent scanResult budget pauses the run with scans still in flight.
+    await withTenant({ scanner: { limits: { scanResult: 1 } } }, async (env, clock) => {
       const first = await syncKind("catalog", env.config, { now: clock.now });
       expect(first.status).toBe("paused");
       env.tenant.scanner.expireResults();

@@ -53,9 +53,10 @@ export interface ScanPhase {
 /**
  * Scans every chunk of the plan's scan list, up to 16 scans in flight: submit, poll with backoff, collect the
  * result and write its items, edges and data sources, checkpointing after each collected scan. A 429 without
- * Retry-After lowers the number in flight instead of failing; a long throttle or the invocation's end checkpoints
- * and pauses the run (submitted scans are collected after it, expired ones submitted again); a scan that fails is
- * tried once more, then its workspaces are counted as `scanFailed`.
+ * Retry-After lowers the number in flight instead of failing; a spent getInfo budget stops new scans until those in
+ * flight are collected, then pauses the run until it refills; another long throttle or the invocation's end
+ * checkpoints and pauses at once (submitted scans are collected after it, expired ones submitted again); a scan that
+ * fails is tried once more, then its workspaces are counted as `scanFailed`.
  */
 export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<void> {
   const { context, counts } = phase;
@@ -66,6 +67,11 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
   let limit = MAX_SCANS_IN_FLIGHT;
   const ghosts: number[] = [];
   let failedSubmits = 0;
+  /**
+   * The getInfo budget is spent until `until`: nothing more is submitted, but the scans in flight are still collected
+   * (their results count in this window's scanResult budget); once none is left, the run pauses.
+   */
+  let throttled: { error: UpstreamError; until: number } | undefined;
   let rowsSinceCheckpoint = 0;
   const checkpoint = async () => {
     rowsSinceCheckpoint = 0;
@@ -89,9 +95,17 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
     let moved = false;
     const now = Date.now();
     while (ghosts.length > 0 && ghosts[0]! <= now) ghosts.shift();
+    if (throttled !== undefined && throttled.until <= now) throttled = undefined;
+    if (throttled !== undefined && progress.inFlight.length === 0) {
+      // Everything submitted is collected. The checkpoint takes a while; the wait left after it is the pause's.
+      await checkpoint();
+      const leftMs = throttled.until - Date.now();
+      if (leftMs > 0) throw waitingFor(throttled.error, leftMs);
+      throttled = undefined;
+    }
 
     // Submit while there is room: scans to repeat first, then new chunks.
-    while (progress.inFlight.length + ghosts.length < limit) {
+    while (throttled === undefined && progress.inFlight.length + ghosts.length < limit) {
       const next =
         progress.again[0] ??
         (progress.nextChunk < phase.scanChunks ? { chunk: progress.nextChunk, attempt: 1 } : undefined);
@@ -106,9 +120,11 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
           limit = Math.max(1, progress.inFlight.length);
           break;
         }
-        if (!(error instanceof UpstreamError) || error.retryAfterMs !== undefined || isRefusal(error)) {
-          return pauseOn(error);
+        if (error instanceof UpstreamError && error.retryAfterMs !== undefined) {
+          throttled = { error, until: Date.now() + error.retryAfterMs };
+          break;
         }
+        if (!(error instanceof UpstreamError) || isRefusal(error)) return pauseOn(error);
         // No answer, or a 5xx: the service may have started the scan anyway. It occupies a slot until it ends.
         ghosts.push(Date.now() + GHOST_MS);
         if (++failedSubmits >= 3) throw error;
@@ -132,6 +148,9 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
         continue;
       }
       moved = true;
+      // Read while the scan is still in flight: a throttled read pauses the run with the scan kept, to be collected
+      // by a later invocation.
+      const result = status === "Succeeded" ? await resultOf(phase, scan).catch(pauseOn) : undefined;
       progress.inFlight = progress.inFlight.filter((other) => other !== scan);
       polls.delete(scan.scanId);
       if (status === "Expired") {
@@ -149,7 +168,6 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
         }
         continue;
       }
-      const result = await resultOf(phase, scan).catch(pauseOn);
       if (result === undefined) {
         progress.again.push({ chunk: scan.chunk, attempt: scan.attempt });
         continue;
@@ -228,6 +246,12 @@ async function writeResult(phase: ScanPhase, chunk: number, result: ScanResult):
   const listed = await planChunk(context, "scan", chunk);
   add(counts, { unreturned: listed.filter((id) => !returned.has(id.toLowerCase())).length });
   return rows;
+}
+
+/** The getInfo throttle with the wait that is left of it: the run pauses until the budget refills. */
+function waitingFor(error: UpstreamError, retryAfterMs: number): UpstreamError {
+  const { service, status, serviceCode, requestId, path, detail } = error;
+  return new UpstreamError({ service, status, serviceCode, requestId, path, detail, retryAfterMs });
 }
 
 function isConcurrencyLimit(error: unknown): boolean {
