@@ -10,10 +10,9 @@ import { productSettings, withAzurite } from "./services";
 import { startStorageProxy } from "./storageProxy";
 
 /** Snapshots of each kind the page is measured with (the issue's figure). */
-export const DASHBOARD_SNAPSHOTS = 30;
 /**
  * The page's cost does not grow with the tenant once each kind's latest summary is kept (it reads manifests, not
- * rows), so a small tenant makes its 30 snapshots quickly.
+ * rows), so a small tenant makes its snapshots quickly.
  */
 export const DASHBOARD_TENANT = { users: 200, workspaces: 12 };
 /** Timed loads of each URL, taken in turns so that both see the same machine. */
@@ -35,18 +34,19 @@ export interface DashboardMeasurement {
 }
 
 /**
- * The dashboard with DASHBOARD_SNAPSHOTS succeeded snapshots of each kind, the tenant changing between syncs:
+ * The dashboard with `snapshots` succeeded snapshots of each kind, the tenant changing between syncs:
  * `GET /api/dashboard` (the whole page: its data is in it, and it requests nothing else) against a plain
  * `GET /api/snapshots?kind=users`, through the local host in a child process; and the storage requests of one page
  * load, counted by a proxy in front of Azurite.
  */
 export async function measureDashboard(
   tenant: SimulatedTenant,
+  snapshots: number,
   log: (message: string) => void,
 ): Promise<DashboardMeasurement> {
   return withAzurite(async (azurite) => {
-    log(`dashboard: ${DASHBOARD_SNAPSHOTS} syncs of each kind`);
-    await seed(tenant, azurite);
+    log(`dashboard: ${snapshots} syncs of each kind`);
+    await seed(tenant, azurite, snapshots);
     const proxy = await startStorageProxy(azurite.connectionString);
     const counted = await startHost({ ...productSettings(tenant, azurite), INVENTORY_STORAGE: proxy.connectionString });
     const direct = await startHost(productSettings(tenant, azurite));
@@ -82,8 +82,8 @@ export async function measureDashboard(
   });
 }
 
-/** DASHBOARD_SNAPSHOTS syncs of each kind, in this process, with users and workspaces changing in between. */
-async function seed(tenant: SimulatedTenant, azurite: Azurite): Promise<void> {
+/** `snapshots` syncs of each kind, in this process, with users and workspaces changing in between. */
+async function seed(tenant: SimulatedTenant, azurite: Azurite, snapshots: number): Promise<void> {
   const settings = productSettings(tenant, azurite);
   // DefaultAzureCredential reads the managed identity endpoint from the process environment.
   const saved = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
@@ -99,7 +99,7 @@ async function seed(tenant: SimulatedTenant, azurite: Azurite): Promise<void> {
   });
   tenant.edit({ changeWorkspaces: { 0: cut("users"), 1: cut("reports") } });
   try {
-    for (let round = 0; round < DASHBOARD_SNAPSHOTS; round++) {
+    for (let round = 0; round < snapshots; round++) {
       if (round > 0) {
         tenant.edit({
           addUsers: 1 + (round % 3),

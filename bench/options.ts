@@ -33,6 +33,8 @@ export interface BenchOptions {
   catalogWindowSeconds: number;
   /** Workspaces of the tenant the lineage is read from (Azurite's queries slow down as its table grows). */
   catalogLineageWorkspaces: number;
+  /** Succeeded snapshots of each kind the dashboard is loaded with. */
+  dashboardSnapshots: number;
   /** Where `<date>.json` and `latest.json` are written. */
   outDir: string;
   /** When set, every sync child writes a V8 CPU profile (`node --cpu-prof`) into this directory. */
@@ -43,7 +45,7 @@ export const USAGE = [
   "usage: npm run bench -- [--users N] [--workspaces N] [--quick] [--naive-rows N] [--http-seconds S]",
   "                        [--layouts 100,200,400,800] [--concurrency 8,16,32] [--sync-runs N] [--read-samples N]",
   "                        [--small-top N] [--catalog-workspaces N] [--catalog-budget N]",
-  "                        [--catalog-window-seconds S] [--catalog-lineage-workspaces N]",
+  "                        [--catalog-window-seconds S] [--catalog-lineage-workspaces N] [--dashboard-snapshots N]",
   "                        [--seed N] [--out DIR] [--cpu-prof DIR]",
   "  --quick   small sizes (2,000 users, 200 workspaces, 1,000 catalog workspaces) for a fast look; not comparable",
 ].join("\n");
@@ -63,6 +65,7 @@ const DEFAULTS: BenchOptions = {
   catalogBudget: 25,
   catalogWindowSeconds: 45,
   catalogLineageWorkspaces: 1_000,
+  dashboardSnapshots: 30,
   outDir: join(__dirname, "..", "..", "bench", "results"),
   cpuProfDir: undefined,
 };
@@ -82,6 +85,7 @@ const VALUED = [
   "--catalog-budget",
   "--catalog-window-seconds",
   "--catalog-lineage-workspaces",
+  "--dashboard-snapshots",
   "--out",
   "--cpu-prof",
 ];
@@ -135,6 +139,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         break;
       case "--read-samples":
         options.readSamples = count(flag, value, 1);
+        break;
+      case "--dashboard-snapshots":
+        options.dashboardSnapshots = count(flag, value, 2);
         break;
       case "--small-top":
         options.smallTop = count(flag, value, 1);

@@ -109,7 +109,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     }
     const dashboard = await withTenant(
       startBenchTenant(DASHBOARD_TENANT.users, DASHBOARD_TENANT.workspaces, seed),
-      (small) => measureDashboard(small, log),
+      (small) => measureDashboard(small, options.dashboardSnapshots, log),
     );
     const catalog = await measureCatalog({
       workspaces: options.catalogWorkspaces,

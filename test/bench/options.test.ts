@@ -16,6 +16,7 @@ describe("bench flags", () => {
       catalogBudget: 25,
       catalogWindowSeconds: 45,
       catalogLineageWorkspaces: 1_000,
+      dashboardSnapshots: 30,
       cpuProfDir: undefined,
     });
   });
@@ -38,6 +39,7 @@ describe("bench flags", () => {
       { catalogWorkspaces: 1_000, catalogBudget: 4, catalogWindowSeconds: 15, catalogLineageWorkspaces: 200 },
     ],
     [["--catalog-lineage-workspaces", "100"], { catalogLineageWorkspaces: 100 }],
+    [["--dashboard-snapshots", "3"], { dashboardSnapshots: 3 }],
   ])("reads %j", (args, expected) => {
     expect(parseBenchArgs(args)).toMatchObject(expected);
   });
