@@ -87,10 +87,12 @@ export function measureNaive(prefill: TransactionAction[][], sample: StoredRow[]
   });
 }
 
-export function rowsTable(azurite: Azurite): Promise<TableClient> {
-  return getInventoryTables({ connectionString: azurite.connectionString, tableEndpoint: undefined }).then(
-    (tables) => tables.rows,
-  );
+export async function rowsTable(azurite: Azurite): Promise<TableClient> {
+  const { rows } = await getInventoryTables({ connectionString: azurite.connectionString, tableEndpoint: undefined });
+  // The app creates its tables once per storage account and process; a fresh Azurite that got the port of an
+  // earlier one in this process looks like the same account, so the table is made here (409 when it exists is fine).
+  await rows.createTable();
+  return rows;
 }
 
 async function timed(rows: number, work: () => Promise<void>): Promise<WriteRate> {
