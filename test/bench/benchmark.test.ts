@@ -49,7 +49,7 @@ beforeAll(async () => {
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   if (code !== 0) throw new Error(`the benchmark exited ${code}: ${stderr.slice(-3000)}`);
   results = JSON.parse(readFileSync(join(outDir, "latest.json"), "utf8")) as BenchResults;
-}, 600_000);
+}, 900_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe("npm run bench at a tiny size", () => {
