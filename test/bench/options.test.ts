@@ -12,10 +12,11 @@ describe("bench flags", () => {
       syncRuns: 2,
       readSamples: 100,
       smallTop: 1_000,
-      catalogWorkspaces: 20_000,
-      catalogBudget: 25,
-      catalogWindowSeconds: 45,
+      catalogWorkspaces: 5_000,
+      catalogBudget: 5,
+      catalogWindowSeconds: 30,
       catalogLineageWorkspaces: 1_000,
+      catalogLargestWorkspaces: 20_000,
       cpuProfDir: undefined,
     });
   });
@@ -37,7 +38,10 @@ describe("bench flags", () => {
       ["--quick"],
       { catalogWorkspaces: 1_000, catalogBudget: 4, catalogWindowSeconds: 15, catalogLineageWorkspaces: 200 },
     ],
-    [["--catalog-lineage-workspaces", "100"], { catalogLineageWorkspaces: 100 }],
+    [
+      ["--catalog-lineage-workspaces", "100", "--catalog-largest-workspaces", "300"],
+      { catalogLineageWorkspaces: 100, catalogLargestWorkspaces: 300 },
+    ],
   ])("reads %j", (args, expected) => {
     expect(parseBenchArgs(args)).toMatchObject(expected);
   });
