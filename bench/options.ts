@@ -26,8 +26,8 @@ export interface BenchOptions {
   catalogWorkspaces: number;
   /**
    * The scanner's getInfo (and scanResult) calls a budget window, and the window's length. At the service's 500 an
-   * hour a 20,000-workspace scan (200 getInfo) never meets the budget; 25 a window make it span 8 windows, as
-   * 400,000 workspaces do at 500 an hour, and 45-second windows keep that within minutes.
+   * hour a scan of fewer than 50,000 workspaces never meets the budget; 5 a window make 5,000 workspaces span 10
+   * windows, as 500,000 do at 500 an hour, and 30-second windows keep that within five minutes.
    */
   catalogBudget: number;
   catalogWindowSeconds: number;
@@ -35,6 +35,8 @@ export interface BenchOptions {
   catalogLineageWorkspaces: number;
   /** Succeeded snapshots of each kind the dashboard is loaded with. */
   dashboardSnapshots: number;
+  /** Workspaces of the largest catalog full scan, unthrottled, whose peak RSS is the memory figure. */
+  catalogLargestWorkspaces: number;
   /** Where `<date>.json` and `latest.json` are written. */
   outDir: string;
   /** When set, every sync child writes a V8 CPU profile (`node --cpu-prof`) into this directory. */
@@ -45,7 +47,8 @@ export const USAGE = [
   "usage: npm run bench -- [--users N] [--workspaces N] [--quick] [--naive-rows N] [--http-seconds S]",
   "                        [--layouts 100,200,400,800] [--concurrency 8,16,32] [--sync-runs N] [--read-samples N]",
   "                        [--small-top N] [--catalog-workspaces N] [--catalog-budget N]",
-  "                        [--catalog-window-seconds S] [--catalog-lineage-workspaces N] [--dashboard-snapshots N]",
+  "                        [--catalog-window-seconds S] [--catalog-lineage-workspaces N]",
+  "                        [--catalog-largest-workspaces N] [--dashboard-snapshots N]",
   "                        [--seed N] [--out DIR] [--cpu-prof DIR]",
   "  --quick   small sizes (2,000 users, 200 workspaces, 1,000 catalog workspaces) for a fast look; not comparable",
 ].join("\n");
@@ -61,11 +64,12 @@ const DEFAULTS: BenchOptions = {
   syncRuns: 2,
   readSamples: 100,
   smallTop: 1_000,
-  catalogWorkspaces: 20_000,
-  catalogBudget: 25,
-  catalogWindowSeconds: 45,
+  catalogWorkspaces: 5_000,
+  catalogBudget: 5,
+  catalogWindowSeconds: 30,
   catalogLineageWorkspaces: 1_000,
   dashboardSnapshots: 30,
+  catalogLargestWorkspaces: 20_000,
   outDir: join(__dirname, "..", "..", "bench", "results"),
   cpuProfDir: undefined,
 };
@@ -86,6 +90,7 @@ const VALUED = [
   "--catalog-window-seconds",
   "--catalog-lineage-workspaces",
   "--dashboard-snapshots",
+  "--catalog-largest-workspaces",
   "--out",
   "--cpu-prof",
 ];
@@ -100,6 +105,7 @@ const QUICK: Partial<BenchOptions> = {
   catalogBudget: 4,
   catalogWindowSeconds: 15,
   catalogLineageWorkspaces: 200,
+  catalogLargestWorkspaces: 2_000,
 };
 
 /** Parses `npm run bench -- ...` flags; throws with the usage on anything it does not understand. */
@@ -157,6 +163,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         break;
       case "--catalog-lineage-workspaces":
         options.catalogLineageWorkspaces = count(flag, value, 1);
+        break;
+      case "--catalog-largest-workspaces":
+        options.catalogLargestWorkspaces = count(flag, value, 1);
         break;
       case "--out":
         options.outDir = value;

@@ -198,6 +198,7 @@ function catalogSection(
   for (const [name, run] of [
     ["full scan", full],
     [`incremental (${int(incremental.changed)} changed)`, incremental],
+    [`full scan of ${int(catalog.largestWorkspaces)}, 500 getInfo an hour`, catalog.largest],
   ] as const) {
     const { made, minimum, refused } = run.calls;
     row(
@@ -250,7 +251,7 @@ function catalogSection(
   );
   for (const figures of catalog.lineage) {
     row(
-      `${figures.root} ${figures.id}`,
+      figures.root,
       `${int(figures.nodes)} (${int(figures.expectedNodes)})`,
       int(figures.edges),
       int(figures.storageRequests),

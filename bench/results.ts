@@ -127,28 +127,27 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
 
 /** The catalog's (issue 11, "Measured"): exact calls, the budget-bound minimum, incremental, lineage, memory. */
 function catalogTargets(catalog: CatalogMeasurement): Target[] {
-  const { full, incremental, bound, window, lineage } = catalog;
-  const calls = (name: string, run: CatalogMeasurement["full"]): Target => {
-    const { made, minimum, refused } = run.calls;
-    const sum = (calls: { list: number; getInfo: number; scanResult: number }) =>
-      calls.list + calls.getInfo + calls.scanResult;
-    const exact =
-      made.list === minimum.list && made.getInfo === minimum.getInfo && made.scanResult === minimum.scanResult;
-    const shape = `${minimum.list} + ${minimum.getInfo} + ${minimum.scanResult}`;
-    const turnedDown = refused.list + refused.getInfo + refused.scanResult + refused.scanStatus;
+  const { full, incremental, largest, bound, window, lineage } = catalog;
+  const calls = (name: string, runs: CatalogMeasurement["full"][]): Target => {
+    const names = ["list", "getInfo", "scanResult"] as const;
+    const sum = (calls: Record<(typeof names)[number], number>) =>
+      names.reduce((total, call) => total + calls[call], 0);
+    const shape = runs.map(({ calls: { minimum } }) => names.map((call) => minimum[call]).join(" + ")).join("; ");
+    const refused = runs.reduce((total, run) => total + run.calls.refused.getInfo + run.calls.refused.scanResult, 0);
     return {
-      name: `${name}: list, getInfo and scanResult calls ÷ minimum (${shape}; refused at the budget apart: ${turnedDown})`,
-      value: sum(made) / sum(minimum),
+      name: `${name}: list, getInfo and scanResult calls ÷ minimum (${shape}; refused at the budget apart: ${refused})`,
+      value: Math.max(...runs.map((run) => sum(run.calls.made) / sum(run.calls.minimum))),
       goal: "= 1",
-      met: exact,
+      met: runs.every(({ calls: { made, minimum } }) => names.every((call) => made[call] === minimum[call])),
     };
   };
   const [hub, other] = lineage;
   const perNode = (hub?.msPerNode ?? NaN) / (other?.msPerNode ?? NaN);
   const budget = `${window.getInfo} getInfo a ${window.ms / 1000} s window`;
+  const sizes = `${count(catalog.workspaces)} (under the budget) and ${count(catalog.largestWorkspaces)} workspaces`;
   return [
-    calls(`catalog full scan of ${count(catalog.workspaces)} workspaces`, full),
-    calls(`catalog incremental run after ${count(incremental.changed)} changed`, incremental),
+    calls(`catalog full scans of ${sizes}`, [full, largest]),
+    calls(`catalog incremental run after ${count(incremental.changed)} changed`, [incremental]),
     {
       name: `catalog full scan under ${budget}: wall ÷ budget-bound minimum (${bound.windows} windows; ${full.invocations.length} invocations)`,
       value: full.wallMs / bound.ms,
@@ -174,10 +173,10 @@ function catalogTargets(catalog: CatalogMeasurement): Target[] {
       met: perNode <= 1.5 && perNode >= 1 / 1.5,
     },
     {
-      name: `peak RSS (MB), catalog full scan of ${count(catalog.workspaces)} workspaces with schema, --max-old-space-size=${catalog.heapMb}`,
-      value: full.peakRssMb,
+      name: `peak RSS (MB), catalog full scan of ${count(catalog.largestWorkspaces)} workspaces with schema, --max-old-space-size=${catalog.heapMb}`,
+      value: largest.peakRssMb,
       goal: `≤ ${CATALOG_RSS_MB}`,
-      met: full.peakRssMb <= CATALOG_RSS_MB,
+      met: largest.peakRssMb <= CATALOG_RSS_MB,
     },
   ];
 }

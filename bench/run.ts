@@ -42,6 +42,7 @@ async function main(args: string[]): Promise<number> {
     "catalogBudget",
     "catalogWindowSeconds",
     "catalogLineageWorkspaces",
+    "catalogLargestWorkspaces",
   ] as const;
   const catalogDefaults = catalogNames.every((name) => options[name] === DEFAULTS[name]);
   const latest =
@@ -108,7 +109,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       more[bench.name] = (await measureKind(phase(bench))).measured;
     }
     const dashboard = await withTenant(
-      startBenchTenant(DASHBOARD_TENANT.users, DASHBOARD_TENANT.workspaces, seed),
+      startBenchTenant(DASHBOARD_TENANT.users, DASHBOARD_TENANT.workspaces, seed, DASHBOARD_TENANT.scanner),
       (small) => measureDashboard(small, options.dashboardSnapshots, log),
     );
     const catalog = await measureCatalog({
@@ -116,6 +117,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
       budget: options.catalogBudget,
       windowSeconds: options.catalogWindowSeconds,
       lineageWorkspaces: options.catalogLineageWorkspaces,
+      largestWorkspaces: options.catalogLargestWorkspaces,
       seed,
       ceilingConcurrency: workspacesPhase.measured.ceiling.concurrency,
       log,

@@ -16,6 +16,7 @@ const LAYOUTS = [200];
 const DASHBOARD_SNAPSHOTS = 3;
 const CATALOG_WINDOW_SECONDS = 4;
 const LINEAGE_WORKSPACES = 100;
+const LARGEST_WORKSPACES = 200;
 
 let outDir: string;
 let stdout = "";
@@ -33,6 +34,7 @@ beforeAll(async () => {
     ...["--catalog-window-seconds", String(CATALOG_WINDOW_SECONDS)],
     ...["--catalog-lineage-workspaces", String(LINEAGE_WORKSPACES)],
     ...["--layouts", LAYOUTS.join(","), "--dashboard-snapshots", String(DASHBOARD_SNAPSHOTS)],
+    ...["--catalog-largest-workspaces", String(LARGEST_WORKSPACES)],
   ];
   const child = spawn(
     process.execPath,
@@ -191,6 +193,15 @@ describe("npm run bench at a tiny size", () => {
     // The ceiling writes the incremental snapshot's rows again, as many as the run wrote.
     expect(catalog.ceiling.rows).toBe(incremental.rows);
     expect(catalog.ceiling.partitionBits).toBe(incremental.partitionBits);
+    // The memory run: the service's own budget, which never binds, so no call is refused and nothing pauses.
+    expect(catalog.largestWorkspaces).toBe(LARGEST_WORKSPACES);
+    expect(catalog.largest).toMatchObject({
+      status: "succeeded",
+      counts: { workspaces: LARGEST_WORKSPACES, scanned: LARGEST_WORKSPACES },
+      calls: { made: calls(1, 2), minimum: calls(1, 2), refused: { getInfo: 0, scanResult: 0 }, retries: 0 },
+    });
+    expect(catalog.largest.invocations.map((invocation) => invocation.status)).toEqual(["succeeded"]);
+    expect(catalog.largest.peakRssMb).toBeGreaterThan(0);
     expect(stdout).toContain("== Catalog");
   });
 

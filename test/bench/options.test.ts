@@ -12,11 +12,12 @@ describe("bench flags", () => {
       syncRuns: 2,
       readSamples: 100,
       smallTop: 1_000,
-      catalogWorkspaces: 20_000,
-      catalogBudget: 25,
-      catalogWindowSeconds: 45,
+      catalogWorkspaces: 5_000,
+      catalogBudget: 5,
+      catalogWindowSeconds: 30,
       catalogLineageWorkspaces: 1_000,
       dashboardSnapshots: 30,
+      catalogLargestWorkspaces: 20_000,
       cpuProfDir: undefined,
     });
   });
@@ -40,6 +41,10 @@ describe("bench flags", () => {
     ],
     [["--catalog-lineage-workspaces", "100"], { catalogLineageWorkspaces: 100 }],
     [["--dashboard-snapshots", "3"], { dashboardSnapshots: 3 }],
+    [
+      ["--catalog-lineage-workspaces", "100", "--catalog-largest-workspaces", "300"],
+      { catalogLineageWorkspaces: 100, catalogLargestWorkspaces: 300 },
+    ],
   ])("reads %j", (args, expected) => {
     expect(parseBenchArgs(args)).toMatchObject(expected);
   });
