@@ -62,40 +62,49 @@ export function isOverflowRow(rowKey: string): boolean {
 }
 
 /**
- * Reassembles items from rows in key order. Overflow rows are joined to the row they continue; `parts` says how many
- * to expect, so a row whose continuation is missing is an error rather than a silently cut item.
+ * Rows in key order, grouped: each item's row with the overflow rows that continue it. A group is handed out as soon
+ * as it is whole (`parts` says how many rows to expect), so a reader that stops after it asks storage for nothing
+ * more; an overflow row that continues nothing is an error.
  */
-export async function* decodeItems<T>(
+export async function* rowGroups(
   rows: AsyncIterable<Record<string, unknown>>,
-): AsyncGenerator<{ rowKey: string; row: Record<string, unknown>; item: T }> {
-  let pending: { rowKey: string; row: Record<string, unknown>; text: string; parts: number; seen: number } | undefined;
+): AsyncGenerator<Record<string, unknown>[]> {
+  let group: Record<string, unknown>[] | undefined;
   for await (const row of rows) {
     const rowKey = String(row.rowKey);
     if (isOverflowRow(rowKey)) {
-      if (pending === undefined || !rowKey.startsWith(pending.rowKey)) throw new Error(`orphan overflow row ${rowKey}`);
-      pending.text += rowText(row);
-      pending.seen++;
+      if (group === undefined || !rowKey.startsWith(String(group[0]!.rowKey))) {
+        throw new Error(`orphan overflow row ${rowKey}`);
+      }
+      group.push(row);
     } else {
-      if (pending !== undefined) yield finish(pending);
-      pending = { rowKey, row, text: rowText(row), parts: Number(row.parts ?? 1), seen: 1 };
+      if (group !== undefined) yield group;
+      group = [row];
     }
-    if (pending !== undefined && pending.seen === pending.parts) {
-      yield finish(pending);
-      pending = undefined;
+    if (group.length === Number(group[0]!.parts ?? 1)) {
+      yield group;
+      group = undefined;
     }
   }
-  if (pending !== undefined) yield finish(pending);
+  if (group !== undefined) yield group;
 }
 
-function finish<T>(pending: {
+/** The item one group of rows holds; a group missing some of its `parts` is an error rather than a cut item. */
+export function decodeGroup<T>(group: readonly Record<string, unknown>[]): {
   rowKey: string;
   row: Record<string, unknown>;
-  text: string;
-  parts: number;
-  seen: number;
-}) {
-  if (pending.seen !== pending.parts) {
-    throw new Error(`row ${pending.rowKey} has ${pending.seen} of ${pending.parts} parts`);
-  }
-  return { rowKey: pending.rowKey, row: pending.row, item: JSON.parse(pending.text) as T };
+  item: T;
+} {
+  const row = group[0]!;
+  const rowKey = String(row.rowKey);
+  const parts = Number(row.parts ?? 1);
+  if (group.length !== parts) throw new Error(`row ${rowKey} has ${group.length} of ${parts} parts`);
+  return { rowKey, row, item: JSON.parse(group.map(rowText).join("")) as T };
+}
+
+/** Reassembles items from rows in key order (see rowGroups and decodeGroup). */
+export async function* decodeItems<T>(
+  rows: AsyncIterable<Record<string, unknown>>,
+): AsyncGenerator<{ rowKey: string; row: Record<string, unknown>; item: T }> {
+  for await (const group of rowGroups(rows)) yield decodeGroup<T>(group);
 }

@@ -1,6 +1,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import type { StoredRow } from "./rowCodec";
-import { readRows } from "./rowReader";
+import { prefetchOne } from "../common/prefetch";
+import { readPages } from "./rowReader";
 import { bucketOfRowKey, partitionKey, type RowSet } from "./rowKeys";
 
 /** A snapshot's place in the table: its tenant, id and partition layout. */
@@ -17,9 +18,18 @@ export function partitionsOf(place: SnapshotPlace, rowSet: RowSet): string[] {
   );
 }
 
-/** The rows of the partitions from `first` up to (not including) `end`, whole (properties and all), in key order. */
-export function rangeRows(table: TableClient, first: string, end: string): AsyncGenerator<Record<string, unknown>> {
-  return readRows(table, odata`PartitionKey ge ${first} and PartitionKey lt ${end}`);
+/**
+ * The rows of the partitions from `first` up to (not including) `end`, whole (properties and all), in key order. The
+ * next page is asked for while this one is handled, so storage never waits on the copy; a copy reads every page.
+ */
+export async function* rangeRows(
+  table: TableClient,
+  first: string,
+  end: string,
+): AsyncGenerator<Record<string, unknown>> {
+  for await (const page of prefetchOne(readPages(table, odata`PartitionKey ge ${first} and PartitionKey lt ${end}`))) {
+    yield* page;
+  }
 }
 
 /**

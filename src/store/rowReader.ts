@@ -25,8 +25,18 @@ export async function* readRows(
   select?: string[],
   pageSize = 1000,
 ): AsyncGenerator<Row> {
+  for await (const page of readPages(table, filter, select, pageSize)) yield* page;
+}
+
+/** The service's pages of the rows matching a filter, in key order. */
+export function readPages(
+  table: TableClient,
+  filter: string,
+  select?: string[],
+  pageSize = 1000,
+): AsyncIterable<Row[]> {
   const queryOptions = select === undefined ? { filter } : { filter, select };
-  for await (const page of table.listEntities<Row>({ queryOptions }).byPage({ maxPageSize: pageSize })) yield* page;
+  return table.listEntities<Row>({ queryOptions }).byPage({ maxPageSize: pageSize });
 }
 
 /** Every item matching a filter, reassembled from its rows, in key order. */

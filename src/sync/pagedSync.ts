@@ -11,7 +11,7 @@ import {
   type RowLayout,
   type RunContext,
 } from "./contract";
-import { prefetchOne } from "./prefetch";
+import { prefetchOne } from "../common/prefetch";
 
 /** A kind whose upstream is one list read page by page (Graph users, Power BI admin/groups). */
 export interface PagedSource<T, N> {

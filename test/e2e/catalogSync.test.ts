@@ -2,6 +2,10 @@ import type { ScanOptions, WorkspaceInfo } from "../../dev/simulator/scannerType
 import { hubDatasourceId } from "../../dev/simulator/scannerDatasources";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
 import { syncKind } from "../../src/app/inventory";
+import { CATALOG_ROW_SETS } from "../../src/kinds/catalog/catalogRows";
+import { readRows, rowSetFilter } from "../../src/store/rowReader";
+import { CHECKPOINT_COLUMN } from "../../src/sync/kindRuns";
+import { tablesOf } from "../support/reliability";
 import { ApiClient, errorCode } from "../api/apiClient";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
@@ -68,6 +72,22 @@ function truth() {
 }
 
 const LISTED = { excludePersonalWorkspaces: true, excludeInActiveWorkspaces: true };
+const DAY = 86_400_000;
+
+/**
+ * A row set of a snapshot as stored, by row key: every property but the partition, what the service adds and the
+ * checkpoint that wrote the row (which crash clean-up reads, and which differs between any two runs).
+ */
+async function rowsOf(snapshotId: string, rowSet: string): Promise<Map<string, Record<string, unknown>>> {
+  const rows = new Map<string, Record<string, unknown>>();
+  const { rows: table } = await tablesOf(env.config);
+  for await (const row of readRows(table, rowSetFilter(env.tenant.tenantId, snapshotId, rowSet))) {
+    const { partitionKey: _partitionKey, rowKey, etag: _etag, timestamp: _timestamp, ...properties } = row;
+    delete properties[CHECKPOINT_COLUMN];
+    rows.set(String(rowKey), properties);
+  }
+  return rows;
+}
 
 /** Asserts that a catalog snapshot holds exactly what a scan of the simulated tenant gives now. */
 async function expectSnapshotIsTruth(snapshotId: string): Promise<void> {
@@ -190,5 +210,17 @@ describe("an incremental catalog sync", () => {
     expect(env.tenant.calls.count("powerbi.getInfo")).toBe(1);
     expect(incremental.counts).toMatchObject({ workspaces: after.size, scanned: 3, carried: after.size - 3 });
     await expectSnapshotIsTruth(incremental.snapshotId);
+
+    // Row for row what a full scan of the changed tenant stores (eight days on, the last full scan is too old).
+    const full = await syncKind("catalog", env.config, { now: () => new Date(Date.now() + 8 * DAY) });
+    expect(full.counts).toMatchObject({ scanned: after.size, carried: 0 });
+    // What the run served from (its plan and what each scan found, on the way to the data sources) differs by design.
+    const { items, datasources, down, up } = CATALOG_ROW_SETS;
+    for (const rowSet of [items, datasources, down, up]) {
+      const [carried, scanned] = [await rowsOf(incremental.snapshotId, rowSet), await rowsOf(full.snapshotId, rowSet)];
+      expect({ rowSet, rows: carried.size }).toEqual({ rowSet, rows: scanned.size });
+      for (const [rowKey, row] of scanned)
+        expect({ rowSet, rowKey, row: carried.get(rowKey) }).toEqual({ rowSet, rowKey, row });
+    }
   });
 });

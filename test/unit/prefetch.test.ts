@@ -1,4 +1,4 @@
-import { prefetchOne } from "../../src/sync/prefetch";
+import { prefetchOne } from "../../src/common/prefetch";
 
 /** A source that logs when each item is requested and when it is closed. */
 function source(items: number, failAt?: number) {

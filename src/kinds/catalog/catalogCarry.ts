@@ -1,8 +1,8 @@
-import { isOverflowRow } from "../../store/rowCodec";
+import { decodeGroup, rowGroups } from "../../store/rowCodec";
 import { movedRow, partitionsOf, rangeRows } from "../../store/rowCopy";
-import type { Counts, RunContext } from "../../sync/contract";
+import type { Counts, RowLayout, RunContext } from "../../sync/contract";
 import { WORKSPACE_TYPE } from "./catalogItems";
-import { CARRIED_ROW_SETS, CATALOG_ROW_SETS, itemCounts } from "./catalogRows";
+import { CARRIED_ROW_SETS, CATALOG_ROW_SETS, edgeOfDownRow, edgeRows, itemCounts } from "./catalogRows";
 
 /** Rows copied between two checkpoints; a resumed run copies at most this many again. */
 const ROWS_PER_CHECKPOINT = 20_000;
@@ -14,8 +14,9 @@ export interface CarryProgress {
 
 /**
  * Copies the rows of the carried workspaces (`carried`, lower-cased ids) from the previous snapshot: partition by
- * partition, every row whose `ws` is carried (with the overflow rows that continue it), re-keyed into this
- * snapshot's layout. Counts follow from the copied rows' columns. `save` checkpoints the progress.
+ * partition, every item whose `ws` is carried (its row with the overflow rows that continue it), re-keyed into this
+ * snapshot's layout, and both rows of every lineage edge, written again from its down row. Counts follow from the
+ * copied rows' columns. `save` checkpoints the progress.
  */
 export async function carryOver(
   context: RunContext<unknown>,
@@ -35,8 +36,8 @@ export async function carryOver(
     const partitions = partitionsOf(source, rowSet);
     const first = Math.max(0, from.partition - setIndex * perRowSet);
     let current = first;
-    let keep = false;
-    for await (const row of rangeRows(context.tables.rows, partitions[first]!, `${partitions.at(-1)!}~`)) {
+    for await (const group of rowGroups(rangeRows(context.tables.rows, partitions[first]!, `${partitions.at(-1)!}~`))) {
+      const [row] = group as [Record<string, unknown>];
       const partition = partitions.indexOf(String(row.partitionKey), current);
       if (partition > current) {
         // A checkpoint falls between partitions: a resumed copy starts again at the partition after it.
@@ -48,18 +49,26 @@ export async function carryOver(
         current = partition;
         context.progress({ pages: setIndex * perRowSet + partition, items: counts.items ?? 0 });
       }
-      // Overflow rows carry no columns: they go with the row they continue, which comes right before them.
-      if (!isOverflowRow(String(row.rowKey))) keep = typeof row.ws === "string" && carried.has(row.ws);
-      if (!keep) continue;
-      await context.write([movedRow(row, context.layout, rowSet)]);
-      sinceCheckpoint++;
-      if (isOverflowRow(String(row.rowKey))) continue;
+      if (typeof row.ws !== "string" || !carried.has(row.ws)) continue;
+      const rows =
+        rowSet === CATALOG_ROW_SETS.items
+          ? group.map((part) => movedRow(part, context.layout, rowSet))
+          : edgeRowsAgain(group, context.layout);
+      await context.write(rows);
+      sinceCheckpoint += rows.length;
       if (rowSet === CATALOG_ROW_SETS.items) {
         add(counts, { ...itemCounts(row), ...(row.type === WORKSPACE_TYPE ? { carried: 1 } : {}) });
-      } else if (rowSet === CATALOG_ROW_SETS.down) add(counts, { edges: 1 });
+      } else add(counts, { edges: 1 });
     }
   }
   await save({ partition: CARRIED_ROW_SETS.length * perRowSet });
+}
+
+/** Both rows of the edge a down row of the previous snapshot holds, in this snapshot's layout. */
+function edgeRowsAgain(group: readonly Record<string, unknown>[], layout: RowLayout) {
+  const { row, item } = decodeGroup<Parameters<typeof edgeOfDownRow>[0]>(group);
+  const { edge, to } = edgeOfDownRow(item, row);
+  return edgeRows(edge, to, layout);
 }
 
 export function add(counts: Counts, added: Counts): void {

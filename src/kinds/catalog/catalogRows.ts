@@ -19,8 +19,12 @@ export const CATALOG_ROW_SETS = {
   found: "datasourcesFound",
 } as const;
 
-/** Row sets copied from the previous snapshot for the workspaces carried over, by their `ws` column. */
-export const CARRIED_ROW_SETS = [CATALOG_ROW_SETS.items, CATALOG_ROW_SETS.down, CATALOG_ROW_SETS.up] as const;
+/**
+ * Row sets read from the previous snapshot for the workspaces carried over, by their `ws` column. The up rows are
+ * not read: each down row holds its whole edge, so both of its rows are written again from it (see edgeOfDownRow),
+ * which spares reading a third of the rows.
+ */
+export const CARRIED_ROW_SETS = [CATALOG_ROW_SETS.items, CATALOG_ROW_SETS.down] as const;
 
 /** A node of the lineage graph as an answer shows it. */
 export interface LineageNode {
@@ -98,6 +102,15 @@ export function edgeRows(edge: LineageEdge, to: CatalogItem, layout: RowLayout):
     ...row(CATALOG_ROW_SETS.down, edge.from, edge.to, { from: edge.from, to: edge.to, node }),
     ...row(CATALOG_ROW_SETS.up, edge.to, edge.from, { from: edge.from, to: edge.to, fromType: edge.fromType }),
   ];
+}
+
+/** What edgeRows was given for a down row (its decoded value and its columns): both rows follow from it again. */
+export function edgeOfDownRow(
+  value: { from: string; to: string; node: LineageNode },
+  columns: Record<string, unknown>,
+): { edge: LineageEdge; to: CatalogItem } {
+  const edge = { from: value.from, to: value.to, fromType: String(columns.fromType), toType: String(columns.toType) };
+  return { edge, to: { ...value.node } };
 }
 
 function named(item: CatalogItem): Pick<LineageNode, "name" | "workspaceId"> {
