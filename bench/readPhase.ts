@@ -18,8 +18,9 @@ const TOP = 100;
 
 /**
  * Reads of one layout, through the product's reader (readItemsAfter): `samples` pages after random items, then the
- * whole row set. A page that runs past the end of its partition costs a second query, so small partitions make pages
- * dearer; that is what a partition target must be weighed against.
+ * whole row set. Each query spans about a page's worth of partitions at the product's target, so a layout far from it
+ * reads a page in more queries (smaller partitions) or makes Azurite sort more rows per query (larger ones): that is
+ * what a partition target is weighed against.
  */
 export async function measureReads(
   table: TableClient,

@@ -42,7 +42,7 @@ export function decodeKeyPart(value: string): string {
  * Rows a partition is aimed at. `npm run bench` sweeps the layouts: Azurite writes partitions of ~200 rows about a
  * third faster than ~800 (each upsert there costs more as its partition grows), and a sync's bounded write buffer
  * still fills its transactions at this size; ~100 writes faster still in bare loops, but a sync's transactions then
- * go out half full, and every other page of a list costs a second query. Real Table Storage caps a partition at
+ * go out half full. Readers size their queries by it (rowReader's rowsAfter). Real Table Storage caps a partition at
  * ~2,000 entities/s, which small partitions never approach.
  */
 export const TARGET_ROWS_PER_PARTITION = 200;

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { decodeItems, isOverflowRow } from "./rowCodec";
-import { bucketOfRowKey, partitionKey, snapshotPrefix, type RowSet } from "./rowKeys";
+import { bucketOfRowKey, partitionKey, snapshotPrefix, TARGET_ROWS_PER_PARTITION, type RowSet } from "./rowKeys";
 
 type Row = Record<string, unknown>;
 
@@ -63,28 +63,47 @@ export interface ReadAfterOptions {
 
 /**
  * Items of a row set in key order, which is (hash, id) order in every snapshot whatever its partition count; that is
- * what lets a page or a diff of two snapshots resume from a row key alone. Each resume point is two range queries
- * (the rest of its partition, then the partitions after it), never an `or`, which the service would scan.
+ * what lets a page or a diff of two snapshots resume from a row key alone. See rowsAfter for the queries.
  */
 export function readItemsAfter<T>(table: TableClient, range: RowSetRange, options: ReadAfterOptions = {}) {
   return decodeItems<T>(skipLeadingOverflow(rowsAfter(table, range, options)));
 }
 
+/**
+ * The rows after a row key, in queries over a few partitions at a time. A partition holds the row keys whose hash
+ * starts with its number, so every row key of a later partition sorts after every one of an earlier partition:
+ * `RowKey gt after` over a range of partitions from the one `after` is in is exactly what follows it, in one query
+ * and never an `or`, which the service would scan. A range starts at about a page's worth of partitions, so that a
+ * page costs one query and Azurite, which sorts every row a query matches, sorts about a page; it doubles after a
+ * range that held less than a page (a filter that matches little), so a sparse read still takes a few queries.
+ */
 async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadAfterOptions): AsyncGenerator<Row> {
   const { tenantId, snapshotId, rowSet, partitionBits } = range;
-  const end = `${snapshotPrefix(tenantId, snapshotId)}${rowSet}}`;
-  const read = (keys: string) =>
-    options.columns === undefined
-      ? readRows(table, keys, undefined, options.pageSize)
-      : withOverflowRows(table, readRows(table, `${keys} and (${options.columns})`, undefined, options.pageSize));
-  let rest = odata`PartitionKey ge ${`${snapshotPrefix(tenantId, snapshotId)}${rowSet}|`} and PartitionKey lt ${end}`;
-  if (options.after !== undefined) {
-    const bucket = bucketOfRowKey(options.after, partitionBits);
-    const current = partitionKey(tenantId, snapshotId, rowSet, bucket);
-    yield* read(odata`PartitionKey eq ${current} and RowKey gt ${options.after}`);
-    rest = odata`PartitionKey gt ${current} and PartitionKey lt ${end}`;
+  const pageSize = options.pageSize ?? 1000;
+  const partitions = 2 ** partitionBits;
+  const keyOf = (bucket: number) =>
+    bucket < partitions
+      ? partitionKey(tenantId, snapshotId, rowSet, bucket)
+      : `${snapshotPrefix(tenantId, snapshotId)}${rowSet}}`;
+  const after = options.after;
+  let from = after === undefined ? 0 : bucketOfRowKey(after, partitionBits);
+  let span = Math.ceil(pageSize / TARGET_ROWS_PER_PARTITION) + 1;
+  while (from < partitions) {
+    const to = Math.min(partitions, from + span);
+    let keys = odata`PartitionKey ge ${keyOf(from)} and PartitionKey lt ${keyOf(to)}`;
+    if (after !== undefined) keys += odata` and RowKey gt ${after}`;
+    const rows =
+      options.columns === undefined
+        ? readRows(table, keys, undefined, pageSize)
+        : withOverflowRows(table, readRows(table, `${keys} and (${options.columns})`, undefined, pageSize));
+    let read = 0;
+    for await (const row of rows) {
+      read++;
+      yield row;
+    }
+    if (read < pageSize) span *= 2;
+    from = to;
   }
-  yield* read(rest);
 }
 
 /** A resumed read starts with the overflow rows of the item it resumes after; they belong to the page before. */

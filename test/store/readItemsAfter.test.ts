@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import { TableClient, TableServiceClient } from "@azure/data-tables";
+import { startStorageProxy, type StorageProxy } from "../../bench/storageProxy";
+import { encodeItem } from "../../src/store/rowCodec";
+import { itemKeys } from "../../src/store/rowKeys";
+import { readItemsAfter, type RowSetRange } from "../../src/store/rowReader";
+import { RowWriter } from "../../src/store/rowWriter";
+
+/** 3,000 items over 16 partitions: about 190 a partition, near the product's target of 200. */
+const ITEMS = 3_000;
+const RANGE: RowSetRange = { tenantId: randomUUID(), snapshotId: "s1", rowSet: "things", partitionBits: 4 };
+
+let proxy: StorageProxy;
+let table: TableClient;
+/** Every item's row key, in the order the row set lists: the expectation, written here from the keys alone. */
+let order: string[];
+
+beforeAll(async () => {
+  const connection = process.env.TEST_STORAGE_CONNECTION_STRING;
+  if (connection === undefined) throw new Error("run the tests with `npm test`");
+  const name = `Reads${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const options = { allowInsecureConnection: true };
+  await TableServiceClient.fromConnectionString(connection, options).createTable(name);
+  const writer = new RowWriter(TableClient.fromConnectionString(connection, name, options));
+  order = [];
+  for (let index = 0; index < ITEMS; index++) {
+    const id = `thing-${index}`;
+    const keys = itemKeys(RANGE.tenantId, RANGE.snapshotId, RANGE.rowSet, RANGE.partitionBits, id);
+    order.push(keys.rowKey);
+    await writer.write(encodeItem(keys.partitionKey, keys.rowKey, { id }, { even: index % 2 === 0 }));
+  }
+  await writer.flush();
+  order.sort();
+  proxy = await startStorageProxy(connection);
+  table = TableClient.fromConnectionString(proxy.connectionString, name, options);
+});
+afterAll(() => proxy?.close());
+
+async function keysAfter(after: string | undefined, top: number, columns?: string): Promise<string[]> {
+  const keys: string[] = [];
+  const options = { pageSize: top, ...(after === undefined ? {} : { after }), ...(columns ? { columns } : {}) };
+  for await (const { rowKey } of readItemsAfter(table, RANGE, options)) {
+    keys.push(rowKey);
+    if (keys.length === top) break;
+  }
+  return keys;
+}
+
+describe("readItemsAfter: the rows after a key, over a few partitions a query", () => {
+  it("reads a page of 100 after any item in one storage request, across partition ends", async () => {
+    for (let sample = 0; sample < 30; sample++) {
+      const at = Math.floor(((sample + 0.5) / 30) * (ITEMS - 400));
+      proxy.reset();
+      const page = await keysAfter(order[at], 100);
+      expect({ at, page, requests: proxy.requests.length }).toEqual({
+        at,
+        page: order.slice(at + 1, at + 101),
+        requests: 1,
+      });
+    }
+  });
+
+  it("lists every item in order, to the last one", async () => {
+    expect(await keysAfter(undefined, ITEMS + 1)).toEqual(order);
+    expect(await keysAfter(order.at(-2), 10)).toEqual(order.slice(-1));
+  });
+
+  it("reads a filter's matches in order, and one that matches nothing in a few requests", async () => {
+    const isEven = (rowKey: string) => Number(rowKey.split("-")[1]) % 2 === 0;
+    expect(await keysAfter(order[100], ITEMS, "even eq true")).toEqual(order.slice(101).filter(isEven));
+    proxy.reset();
+    expect(await keysAfter(undefined, 100, "even eq 'neither'")).toEqual([]);
+    // Two partitions, then four, eight and the last two: the whole row set in four requests, not one a partition.
+    expect(proxy.requests.length).toBe(4);
+  });
+});
