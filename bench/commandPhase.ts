@@ -21,17 +21,17 @@ const ROOT = resolve(__dirname, "..", "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /**
- * The whole command, with the heap a 512 MB instance gives the worker (NODE_OPTIONS applies to every Node process
- * it starts: npm, the build check and the sync). The build is current (the bench built it), so the build check is
- * the no-op a second `npm run sync` meets.
+ * The whole command as a person runs it, with Node's own heap, or with `heapMb`, the heap a 512 MB instance gives
+ * the worker (NODE_OPTIONS applies to every Node process it starts: npm, the build check and the sync). The build is
+ * current (the bench built it), so the build check is the no-op a second `npm run sync` meets.
  */
 export async function measureCommand(
   kind: string,
   tenant: SimulatedTenant,
   azurite: Azurite,
-  heapMb: number,
+  heapMb?: number,
 ): Promise<CommandMeasurement> {
-  const nodeOptions = `--max-old-space-size=${heapMb}`;
+  const nodeOptions = heapMb === undefined ? "" : `--max-old-space-size=${heapMb}`;
   const env = { ...process.env, ...productSettings(tenant, azurite), NODE_OPTIONS: nodeOptions };
   const load = loadAverage();
   const run = await runCommand(npm, ["run", "sync", "--", kind], env, ROOT);
@@ -39,7 +39,7 @@ export async function measureCommand(
   if (line.status !== "succeeded") throw new Error(`npm run sync -- ${kind} ${line.status}: ${line.error ?? ""}`);
   return {
     kind,
-    command: `NODE_OPTIONS=${nodeOptions} npm run sync -- ${kind}`,
+    command: `${nodeOptions === "" ? "" : `NODE_OPTIONS=${nodeOptions} `}npm run sync -- ${kind}`,
     status: line.status,
     wallMs: run.wallMs,
     durationMs: line.durationMs,

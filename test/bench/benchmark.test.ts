@@ -101,12 +101,16 @@ describe("npm run bench at a tiny size", () => {
     expect(results.naive.rows).toBe(NAIVE_ROWS);
   });
 
-  it("runs the whole npm run sync of each kind under the small instance's heap limit", () => {
+  it("runs the whole npm run sync of each kind twice as a person runs it, then under the small instance's heap", () => {
     for (const kind of ["users", "workspaces"] as const) {
-      const { command } = results[kind];
-      expect(command).toMatchObject({ kind, status: "succeeded" });
-      expect(command.command).toBe(`NODE_OPTIONS=--max-old-space-size=192 npm run sync -- ${kind}`);
-      expect(command.wallMs).toBeGreaterThan(command.durationMs);
+      const { command, commands, smallHeapCommand } = results[kind];
+      expect(commands.map((run) => [run.kind, run.status, run.command])).toEqual(
+        Array.from({ length: 2 }, () => [kind, "succeeded", `npm run sync -- ${kind}`]),
+      );
+      expect(command.wallMs).toBe(Math.min(...commands.map((run) => run.wallMs)));
+      expect(smallHeapCommand).toMatchObject({ kind, status: "succeeded" });
+      expect(smallHeapCommand.command).toBe(`NODE_OPTIONS=--max-old-space-size=192 npm run sync -- ${kind}`);
+      for (const run of [...commands, smallHeapCommand]) expect(run.wallMs).toBeGreaterThan(run.durationMs);
     }
   });
 
