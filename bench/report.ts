@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { commandRatio, syncRatio, type BenchResults } from "./results";
+import { carryFloorMs, commandRatio, syncRatio, type BenchResults } from "./results";
 
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
@@ -196,6 +196,7 @@ function catalogSection(
     "refused",
     "status polls",
     "peak RSS",
+    "Azurite CPU s",
     "load",
   );
   for (const [name, run] of [
@@ -216,6 +217,7 @@ function catalogSection(
       `getInfo ${refused.getInfo}, scanResult ${refused.scanResult}`,
       int(run.calls.scanStatus),
       `${fixed(run.peakRssMb, 0)} MB`,
+      seconds(run.azuriteCpuMs),
       fixed(run.load),
     );
   }
@@ -241,7 +243,24 @@ function catalogSection(
     "",
     "",
     "",
+    seconds(ceiling.azuriteCpuMs ?? NaN),
     fixed(ceiling.load),
+  );
+  const { carriedRead } = catalog;
+  row(
+    "fastest read of the carried row sets",
+    "",
+    seconds(carriedRead.wallMs),
+    "",
+    int(carriedRead.rows),
+    int(carriedRead.rows / (carriedRead.wallMs / 1000)),
+    "",
+    `incremental ÷ (this read + the ceiling) ${fixed(incremental.wallMs / carryFloorMs(catalog))}`,
+    "",
+    "",
+    "",
+    seconds(carriedRead.azuriteCpuMs),
+    "",
   );
   row(
     `lineage downstream, ${int(catalog.lineageWorkspaces)} workspaces' snapshot`,
