@@ -74,8 +74,9 @@ export function readItemsAfter<T>(table: TableClient, range: RowSetRange, option
  * starts with its number, so every row key of a later partition sorts after every one of an earlier partition:
  * `RowKey gt after` over a range of partitions from the one `after` is in is exactly what follows it, in one query
  * and never an `or`, which the service would scan. A range starts at about a page's worth of partitions, so that a
- * page costs one query and Azurite, which sorts every row a query matches, sorts about a page; it doubles after a
- * range that held less than a page (a filter that matches little), so a sparse read still takes a few queries.
+ * page costs one query and Azurite, which sorts every row a query matches, sorts about a page. After a range that
+ * held less than a page (a row set smaller than the snapshot's largest, or a filter that matches little), it grows by
+ * what the range's density says a page needs, so a sparse read still takes a few queries.
  */
 async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadAfterOptions): AsyncGenerator<Row> {
   const { tenantId, snapshotId, rowSet, partitionBits } = range;
@@ -101,7 +102,8 @@ async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadA
       read++;
       yield row;
     }
-    if (read < pageSize) span *= 2;
+    // Too few for a page: as many more partitions as this range's density says a page needs (at most eight times).
+    if (read < pageSize) span *= Math.min(8, Math.max(2, Math.ceil(pageSize / Math.max(1, read))));
     from = to;
   }
 }
