@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { odata, TableClient, TableServiceClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import { DEFAULT_WRITER_OPTIONS, RowWriter } from "../../src/store/rowWriter";
 import type { StoredRow } from "../../src/store/rowCodec";
+import { freshTable } from "../support/freshTable";
 
 const PARTITIONS = 128;
 const ROWS_PER_PARTITION = 150;
@@ -9,12 +9,7 @@ const ROWS_PER_PARTITION = 150;
 let table: TableClient;
 
 beforeAll(async () => {
-  const connection = process.env.TEST_STORAGE_CONNECTION_STRING;
-  if (connection === undefined) throw new Error("run the tests with `npm test`");
-  const name = `Writer${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  const options = { allowInsecureConnection: true };
-  await TableServiceClient.fromConnectionString(connection, options).createTable(name);
-  table = TableClient.fromConnectionString(connection, name, options);
+  ({ table } = await freshTable("Writer"));
 });
 
 /** Rows spread over the partitions in turn, as hashed ids arrive from a source: no partition fills on its own. */

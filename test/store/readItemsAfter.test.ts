@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { TableClient, TableServiceClient } from "@azure/data-tables";
+import { TableClient } from "@azure/data-tables";
 import { startStorageProxy, type StorageProxy } from "../../bench/storageProxy";
 import { encodeItem } from "../../src/store/rowCodec";
 import { itemKeys } from "../../src/store/rowKeys";
 import { readItemsAfter, type RowSetRange } from "../../src/store/rowReader";
 import { RowWriter } from "../../src/store/rowWriter";
+import { freshTable, TEST_TABLE_OPTIONS } from "../support/freshTable";
 
 /** 3,000 items over 16 partitions: about 190 a partition, near the product's target of 200. */
 const ITEMS = 3_000;
@@ -16,12 +17,8 @@ let table: TableClient;
 let order: string[];
 
 beforeAll(async () => {
-  const connection = process.env.TEST_STORAGE_CONNECTION_STRING;
-  if (connection === undefined) throw new Error("run the tests with `npm test`");
-  const name = `Reads${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  const options = { allowInsecureConnection: true };
-  await TableServiceClient.fromConnectionString(connection, options).createTable(name);
-  const writer = new RowWriter(TableClient.fromConnectionString(connection, name, options));
+  const { connection, name, table: direct } = await freshTable("Reads");
+  const writer = new RowWriter(direct);
   order = [];
   for (let index = 0; index < ITEMS; index++) {
     const id = `thing-${index}`;
@@ -32,7 +29,7 @@ beforeAll(async () => {
   await writer.flush();
   order.sort();
   proxy = await startStorageProxy(connection);
-  table = TableClient.fromConnectionString(proxy.connectionString, name, options);
+  table = TableClient.fromConnectionString(proxy.connectionString, name, TEST_TABLE_OPTIONS);
 });
 afterAll(() => proxy?.close());
 
