@@ -25,6 +25,13 @@ const baseSettings = {
   INVENTORY_STORAGE: optionalTextSetting,
   AzureWebJobsStorage: optionalTextSetting,
   INVENTORY_TABLE_ENDPOINT: httpsUrlOrLoopbackHttp().optional(),
+  // Table names are 3 to 63 letters and digits, starting with a letter; the longest name the product adds is 18.
+  INVENTORY_TABLE_PREFIX: optionalTextSetting.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,44}$/, "must be a letter, then up to 44 letters or digits")
+      .optional(),
+  ),
   INVENTORY_RESUME_SCHEDULE: ncrontabSetting("0 * * * * *"),
   INVENTORY_RETENTION_DAYS: integerSetting(1, 3650, 30),
   INVENTORY_STALL_MINUTES: integerSetting(5, 7 * 24 * 60, 180),
@@ -66,6 +73,8 @@ export interface StorageConfig {
   /** Either a connection string or an endpoint for identity-based access. */
   readonly connectionString: string | undefined;
   readonly tableEndpoint: string | undefined;
+  /** Put before each table's name, so several inventories can share one storage account; none when absent. */
+  readonly tablePrefix?: string;
 }
 
 /** Where one upstream service is and the scope of its tokens. */
@@ -162,10 +171,11 @@ function tenantConfig(settings: Settings): TenantConfig | undefined {
 
 function storageConfig(settings: Settings): StorageConfig {
   const connectionString = settings.INVENTORY_STORAGE ?? settings.AzureWebJobsStorage;
+  const tablePrefix = settings.INVENTORY_TABLE_PREFIX;
   if (connectionString === undefined && settings.INVENTORY_TABLE_ENDPOINT === undefined) {
-    return { connectionString: "UseDevelopmentStorage=true", tableEndpoint: undefined };
+    return { connectionString: "UseDevelopmentStorage=true", tableEndpoint: undefined, tablePrefix };
   }
-  return { connectionString, tableEndpoint: settings.INVENTORY_TABLE_ENDPOINT };
+  return { connectionString, tableEndpoint: settings.INVENTORY_TABLE_ENDPOINT, tablePrefix };
 }
 
 /** Loopback hosts are where local fakes live; only they get relaxed host checks. */

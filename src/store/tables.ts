@@ -9,7 +9,13 @@ export interface InventoryTables {
   readonly rows: TableClient;
 }
 
-export const TABLE_NAMES = { snapshots: "InventorySnapshots", rows: "InventoryRows" } as const;
+const TABLE_NAMES = { snapshots: "InventorySnapshots", rows: "InventoryRows" } as const;
+
+/** The tables' names in the configured account, after its INVENTORY_TABLE_PREFIX. */
+export function tableNamesOf(storage: StorageConfig): Record<keyof InventoryTables, string> {
+  const prefix = storage.tablePrefix ?? "";
+  return { snapshots: `${prefix}${TABLE_NAMES.snapshots}`, rows: `${prefix}${TABLE_NAMES.rows}` };
+}
 
 const ready = new Map<string, Promise<InventoryTables>>();
 
@@ -35,13 +41,14 @@ async function createTables(storage: StorageConfig): Promise<InventoryTables> {
     table.pipeline.addPolicy(brokenPipePolicy(), { phase: "Retry" });
     return table;
   };
+  const names = tableNamesOf(storage);
   // createTable answers 409 when the table exists; the SDK treats that as success.
   try {
-    await Promise.all(Object.values(TABLE_NAMES).map((name) => service.createTable(name)));
+    await Promise.all(Object.values(names).map((name) => service.createTable(name)));
   } catch (error) {
     throw new StorageUnavailableError(storage, error);
   }
-  return { snapshots: client(TABLE_NAMES.snapshots), rows: client(TABLE_NAMES.rows) };
+  return { snapshots: client(names.snapshots), rows: client(names.rows) };
 }
 
 /** The tables could not be reached or created; the message names the setting behind them. */

@@ -1,7 +1,9 @@
+import { odata, TableClient } from "@azure/data-tables";
 import { simulatedUser } from "../../dev/simulator/simulatedUser";
 import { syncKind } from "../../src/app/inventory";
 import { storedUser } from "../support/powerBiRules";
 import { apiCaller, type ApiCall } from "../support/apiCalls";
+import { TEST_TABLE_OPTIONS } from "../support/freshTable";
 import { startTestEnvironment, type TestEnvironment } from "../support/testEnvironment";
 
 const USERS = 2_345;
@@ -24,6 +26,20 @@ describe("users sync end to end", () => {
     snapshotId = result.snapshotId;
     expect(env.tenant.calls.count("graph.users")).toBe(Math.ceil(USERS / 999));
     expect(env.tenant.calls.count("graph.subscribedSkus")).toBe(1);
+    // In the tables INVENTORY_TABLE_PREFIX names, and only there.
+    const prefix = env.settings.INVENTORY_TABLE_PREFIX!;
+    const rows = (table: string) =>
+      TableClient.fromConnectionString(env.config.storage.connectionString!, table, TEST_TABLE_OPTIONS)
+        .listEntities({ queryOptions: { filter: odata`PartitionKey ge ${env.tenant.tenantId}`, select: ["RowKey"] } })
+        .byPage({ maxPageSize: 1 })
+        .next();
+    expect((await rows(`${prefix}InventoryRows`)).value).toHaveLength(1);
+    expect((await rows(`${prefix}InventorySnapshots`)).value).toHaveLength(1);
+    const unprefixed = await rows("InventoryRows").catch((error: { statusCode?: number }) => {
+      if (error.statusCode === 404) return { value: [] };
+      throw error;
+    });
+    expect(unprefixed.value ?? []).toHaveLength(0);
   });
 
   it("serves exactly the simulator's users, field by field, across pages", async () => {

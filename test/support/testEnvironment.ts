@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { TableServiceClient } from "@azure/data-tables";
 import type { Config } from "../../src/config/config";
 import { loadAppConfig } from "../../src/kinds/registry";
 import {
@@ -7,6 +8,8 @@ import {
   type SimulatedTenantOptions,
 } from "../../dev/simulator/simulatedTenant";
 import { readSimulatorTls } from "../../dev/simulator/tls";
+import { tableNamesOf } from "../../src/store/tables";
+import { TEST_TABLE_OPTIONS } from "./freshTable";
 
 export interface TestEnvironment {
   tenant: SimulatedTenant;
@@ -17,9 +20,10 @@ export interface TestEnvironment {
 }
 
 /**
- * A simulated tenant with a tenant id of its own, wired to the run's Azurite. The unique tenant id keeps test files
- * apart in the shared tables. The managed identity variables go into process.env, where DefaultAzureCredential
- * reads them.
+ * A simulated tenant with a tenant id of its own, wired to tables of its own in the run's Azurite, which are dropped
+ * when it closes. Azurite filters every row of a table for each query, so tables shared by the whole run would make
+ * each test slower than the one before. The managed identity variables go into process.env, where
+ * DefaultAzureCredential reads them.
  */
 export async function startTestEnvironment(
   options: Omit<SimulatedTenantOptions, "tls"> = {},
@@ -33,8 +37,20 @@ export async function startTestEnvironment(
     ...options,
     tls: await readSimulatorTls(tlsDir),
   });
-  const settings = { ...tenant.settings(), INVENTORY_STORAGE: storage, ...extraSettings };
+  const tablePrefix = `t${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const settings = {
+    ...tenant.settings(),
+    INVENTORY_STORAGE: storage,
+    INVENTORY_TABLE_PREFIX: tablePrefix,
+    ...extraSettings,
+  };
   process.env.IDENTITY_ENDPOINT = settings.IDENTITY_ENDPOINT;
   process.env.IDENTITY_HEADER = settings.IDENTITY_HEADER;
-  return { tenant, settings, config: loadAppConfig(settings), close: () => tenant.close() };
+  const config = loadAppConfig(settings);
+  const dropTables = async () => {
+    const service = TableServiceClient.fromConnectionString(storage, TEST_TABLE_OPTIONS);
+    // The SDK treats a table that was never created (404) as deleted.
+    await Promise.all(Object.values(tableNamesOf(config.storage)).map((name) => service.deleteTable(name)));
+  };
+  return { tenant, settings, config, close: () => Promise.all([tenant.close(), dropTables()]).then(() => undefined) };
 }

@@ -2,6 +2,7 @@ import { ConfigError } from "../../src/config/config";
 import { DEFAULT_USER_SELECT, userSelectOf } from "../../src/kinds/users/usersKind";
 import { groupsQueryOf } from "../../src/kinds/workspaces/workspacesKind";
 import { loadAppConfig as loadConfig } from "../../src/kinds/registry";
+import { tableNamesOf } from "../../src/store/tables";
 
 const tenant = {
   INVENTORY_TENANT_ID: "11111111-2222-3333-4444-555555555555",
@@ -123,6 +124,12 @@ describe("loadConfig", () => {
       "INVENTORY_TABLE_ENDPOINT: must be an https:// URL (http:// only on loopback)",
     ],
     [{ INVENTORY_INVALID_ITEMS: "ignore" }, "INVENTORY_INVALID_ITEMS"],
+    [
+      { INVENTORY_TABLE_PREFIX: "1contoso" },
+      "INVENTORY_TABLE_PREFIX: must be a letter, then up to 44 letters or digits",
+    ],
+    [{ INVENTORY_TABLE_PREFIX: "contoso-prod" }, "INVENTORY_TABLE_PREFIX: must be a letter"],
+    [{ INVENTORY_TABLE_PREFIX: `c${"x".repeat(45)}` }, "INVENTORY_TABLE_PREFIX: must be a letter"],
     [{ ...tenant, INVENTORY_CREDENTIAL: "password" }, "INVENTORY_CREDENTIAL"],
     [{ ...tenant, INVENTORY_CREDENTIAL: "Federated" }, "INVENTORY_CREDENTIAL"],
     [
@@ -150,6 +157,17 @@ describe("loadConfig", () => {
     expect(
       loadConfig({ INVENTORY_TABLE_ENDPOINT: "http://127.0.0.1:10002/devstoreaccount1" }).storage.tableEndpoint,
     ).toBe("http://127.0.0.1:10002/devstoreaccount1");
+  });
+
+  it("puts INVENTORY_TABLE_PREFIX before each table's name, and nothing when it is blank", () => {
+    expect(tableNamesOf(loadConfig({ INVENTORY_TABLE_PREFIX: " contoso " }).storage)).toEqual({
+      snapshots: "contosoInventorySnapshots",
+      rows: "contosoInventoryRows",
+    });
+    expect(tableNamesOf(loadConfig({ INVENTORY_TABLE_PREFIX: "" }).storage)).toEqual({
+      snapshots: "InventorySnapshots",
+      rows: "InventoryRows",
+    });
   });
 
   it("always selects id", () => {

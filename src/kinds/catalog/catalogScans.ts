@@ -14,6 +14,8 @@ const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 30_000;
 /** A getInfo that failed without an answer may have started a scan we know nothing of: count it this long. */
 const GHOST_MS = 10 * 60_000;
+/** After a getInfo without an answer, the next is sent after this long, doubling while they keep failing. */
+const SUBMIT_RETRY_MS = 1_000;
 /** A scan that ends Failed is submitted once more before its workspaces are given up. */
 const ATTEMPTS = 2;
 /**
@@ -67,6 +69,7 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
   let limit = MAX_SCANS_IN_FLIGHT;
   const ghosts: number[] = [];
   let failedSubmits = 0;
+  let submitAfter = 0;
   /**
    * The getInfo budget is spent until `until`: nothing more is submitted, but the scans in flight are still collected
    * (their results count in this window's scanResult budget); once none is left, the run pauses.
@@ -105,7 +108,7 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
     }
 
     // Submit while there is room: scans to repeat first, then new chunks.
-    while (throttled === undefined && progress.inFlight.length + ghosts.length < limit) {
+    while (throttled === undefined && Date.now() >= submitAfter && progress.inFlight.length + ghosts.length < limit) {
       const next =
         progress.again[0] ??
         (progress.nextChunk < phase.scanChunks ? { chunk: progress.nextChunk, attempt: 1 } : undefined);
@@ -128,6 +131,7 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
         // No answer, or a 5xx: the service may have started the scan anyway. It occupies a slot until it ends.
         ghosts.push(Date.now() + GHOST_MS);
         if (++failedSubmits >= 3) throw error;
+        submitAfter = Date.now() + SUBMIT_RETRY_MS * 2 ** (failedSubmits - 1);
         break;
       }
       if (progress.again[0] === next) progress.again.shift();
@@ -181,7 +185,8 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
     if (!moved) {
       // Nothing to do until a scan is due: a good moment to make what was collected durable.
       if (rowsSinceCheckpoint > 0) await checkpoint();
-      await sleepUntilDue(polls, ghosts, context.signal);
+      const retry = submitAfter > Date.now() ? [submitAfter] : [];
+      await sleepUntilDue(polls, [...ghosts, ...retry], context.signal);
     }
   }
   await checkpoint();
@@ -269,13 +274,16 @@ function isRefusal(error: UpstreamError): boolean {
   );
 }
 
-/** Waits until the next poll is due (or a slot held by a lost submission frees up), or the run must stop. */
+/**
+ * Waits until the next poll is due or another moment in `wakeAt` comes (a slot held by a lost submission frees up, a
+ * submission may be tried again), or the run must stop.
+ */
 async function sleepUntilDue(
   polls: ReadonlyMap<string, { at: number }>,
-  ghosts: readonly number[],
+  wakeAt: readonly number[],
   signal: AbortSignal,
 ): Promise<void> {
-  const due = Math.min(...[...polls.values()].map((poll) => poll.at), ...ghosts, Date.now() + MAX_POLL_MS);
+  const due = Math.min(...[...polls.values()].map((poll) => poll.at), ...wakeAt, Date.now() + MAX_POLL_MS);
   const ms = Math.max(10, due - Date.now());
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
