@@ -1,7 +1,9 @@
 import type { ScanOptions, WorkspaceInfo } from "../../dev/simulator/scannerTypes";
 import { hubDatasourceId } from "../../dev/simulator/scannerDatasources";
 import { simulatedWorkspace } from "../../dev/simulator/simulatedWorkspace";
+import { startStorageProxy } from "../../bench/storageProxy";
 import { syncKind } from "../../src/app/inventory";
+import { loadAppConfig } from "../../src/kinds/registry";
 import { CATALOG_ROW_SETS } from "../../src/kinds/catalog/catalogRows";
 import { readRows, rowSetFilter } from "../../src/store/rowReader";
 import { CHECKPOINT_COLUMN } from "../../src/sync/kindRuns";
@@ -193,6 +195,7 @@ describe("a catalog sync, in full", () => {
 
 describe("an incremental catalog sync", () => {
   it("scans only what changed or is new, drops what was deleted, and holds what a full scan would", async () => {
+    const { items } = CATALOG_ROW_SETS;
     const listed = () => new Set(env.tenant.scanner.expectedListedIds(LISTED).map((id) => id.toLowerCase()));
     const before = listed();
     const indexOf = (id: string) =>
@@ -203,9 +206,24 @@ describe("an incremental catalog sync", () => {
     const after = listed();
     expect(after.size).toBe(before.size);
     env.tenant.calls.reset();
-    const incremental = await syncKind("catalog", env.config);
+    // Through a proxy that records what storage is asked, so the moment of the scan's getInfo can be placed among
+    // the reads: the scan is submitted before the copy of the unchanged workspaces reads the previous snapshot's
+    // items, and runs at the service while they are copied.
+    const proxy = await startStorageProxy(env.config.storage.connectionString!);
+    // The copy reads whole rows; the plan, before it, only the previous workspaces' keys ($select=RowKey).
+    const itemReads = () =>
+      proxy.requests.filter((request) => request.includes(`|${items}|`) && !request.includes("$select=")).length;
+    let itemReadsAtSubmit: number | undefined;
+    env.tenant.faults.inject({
+      route: "powerbi.getInfo",
+      kind: "rewrite",
+      rewrite: (body) => ((itemReadsAtSubmit = itemReads()), body),
+    });
+    const proxied = loadAppConfig({ ...env.settings, INVENTORY_STORAGE: proxy.connectionString });
+    const incremental = await syncKind("catalog", proxied).finally(() => proxy.close());
     expect(incremental.error).toBeUndefined();
     expect(incremental.status).toBe("succeeded");
+    expect({ atSubmit: itemReadsAtSubmit, atEnd: itemReads() > 0 }).toEqual({ atSubmit: 0, atEnd: true });
     expect(env.tenant.calls.count("powerbi.modified")).toBe(2);
     expect(env.tenant.calls.count("powerbi.getInfo")).toBe(1);
     expect(incremental.counts).toMatchObject({ workspaces: after.size, scanned: 3, carried: after.size - 3 });
@@ -215,7 +233,7 @@ describe("an incremental catalog sync", () => {
     const full = await syncKind("catalog", env.config, { now: () => new Date(Date.now() + 8 * DAY) });
     expect(full.counts).toMatchObject({ scanned: after.size, carried: 0 });
     // What the run served from (its plan and what each scan found, on the way to the data sources) differs by design.
-    const { items, datasources, down, up } = CATALOG_ROW_SETS;
+    const { datasources, down, up } = CATALOG_ROW_SETS;
     for (const rowSet of [items, datasources, down, up]) {
       const [carried, scanned] = [await rowsOf(incremental.snapshotId, rowSet), await rowsOf(full.snapshotId, rowSet)];
       expect({ rowSet, rows: carried.size }).toEqual({ rowSet, rows: scanned.size });

@@ -82,8 +82,13 @@ async function run(
     position = { ...position, ...changes };
     await context.checkpoint(position, counts);
   };
+  const scanPhase = { context, powerbi, options: settings.options, scanChunks: position.plan.scanChunks, counts };
+  const saveScan = (scan: ScanProgress) => save({ scan });
   if (position.phase === "carry") {
     if (context.previous !== undefined && position.plan.toScan < position.plan.listed) {
+      // The first scans run at the service while the rest is copied: a small change is scanned by the time the
+      // copy ends, rather than after it.
+      await scanAll({ ...scanPhase, save: saveScan }, position.scan, "submit");
       const all = await planIds(context, "all");
       const scanned = await planIds(context, "scan");
       const carried = new Set([...all].filter((id) => !scanned.has(id)));
@@ -92,8 +97,7 @@ async function run(
     await save({ phase: "scan" });
   }
   if (position.phase === "scan") {
-    const phase = { context, powerbi, options: settings.options, scanChunks: position.plan.scanChunks, counts };
-    await scanAll({ ...phase, save: (scan: ScanProgress) => save({ scan }) }, position.scan);
+    await scanAll({ ...scanPhase, save: saveScan }, position.scan);
     await save({ phase: "finish" });
   }
   if (position.phase === "finish") {

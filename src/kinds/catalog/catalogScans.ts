@@ -58,9 +58,10 @@ export interface ScanPhase {
  * Retry-After lowers the number in flight instead of failing; a spent getInfo budget stops new scans until those in
  * flight are collected, then pauses the run until it refills; another long throttle or the invocation's end
  * checkpoints and pauses at once (submitted scans are collected after it, expired ones submitted again); a scan that
- * fails is tried once more, then its workspaces are counted as `scanFailed`.
+ * fails is tried once more, then its workspaces are counted as `scanFailed`. With `mode` "submit" it only submits
+ * what there is room for, checkpoints, and returns: those scans run while the run does other work.
  */
-export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<void> {
+export async function scanAll(phase: ScanPhase, start: ScanProgress, mode: "all" | "submit" = "all"): Promise<void> {
   const { context, counts } = phase;
   const progress: ScanProgress = structuredClone(start);
   const polls = new Map<string, { at: number; delayMs: number }>();
@@ -140,6 +141,7 @@ export async function scanAll(phase: ScanPhase, start: ScanProgress): Promise<vo
       polls.set(scanId, { at: Date.now() + FIRST_POLL_MS, delayMs: FIRST_POLL_MS });
       moved = true;
     }
+    if (mode === "submit") break;
 
     // Ask about the scans due, and collect the first one that succeeded.
     for (const scan of [...progress.inFlight]) {
