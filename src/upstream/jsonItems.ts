@@ -136,7 +136,8 @@ class ChunkedBytes {
 
   constructor(chunks: readonly Buffer[]) {
     // The tokenizer skips a byte order mark without counting it in its offsets, so it goes first, wherever cut.
-    const head = Buffer.concat(chunks.slice(0, 3)).subarray(0, 3);
+    // Three chunks need not hold three bytes (a chunk may be empty): the head is read across as many as it takes.
+    const head = Buffer.concat(chunks, BOM.length).subarray(0, BOM.length);
     let skip = head.equals(BOM) ? BOM.length : 0;
     const kept: Buffer[] = [];
     for (const chunk of chunks) {

@@ -100,6 +100,15 @@ describe("indexJsonItems", () => {
     );
   });
 
+  it("skips a byte order mark cut into single bytes after an empty chunk", () => {
+    // The counterexample fast-check found below (seed 1249025351): the mark's bytes in the second to fourth chunks.
+    const body = Buffer.from(`\ufeff{"value":[1]}`, "utf8");
+    const chunks = [body.subarray(0, 0), body.subarray(0, 1), body.subarray(1, 2), body.subarray(2)];
+    const cut = indexJsonItems(chunks, ["value"]);
+    expect([...cut.items("value")]).toEqual([1]);
+    expect(cut.bytes).toBe(body.length - 3);
+  });
+
   it("reads the same however the body was cut into chunks, even inside a character", () => {
     const page = fc.record({ value: fc.array(fc.jsonValue()), head: fc.dictionary(fc.string(), fc.jsonValue()) });
     fc.assert(
