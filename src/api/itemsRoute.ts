@@ -56,6 +56,8 @@ export interface ItemListSpec<F extends z.ZodRawShape> {
   kind: string;
   /** The row set listed, one item per row (with its overflow rows). */
   rowSet: string;
+  /** The manifest counts that add up to the items the row set holds, which size each read to a page. */
+  itemCounts: readonly string[];
   summary: string;
   description: string;
   tags: readonly string[];
@@ -116,6 +118,7 @@ async function listItems<F extends z.ZodRawShape>(
     snapshotId: snapshot.id,
     rowSet: spec.rowSet,
     partitionBits: snapshot.partitionBits,
+    items: spec.itemCounts.reduce((sum, name) => sum + (snapshot.counts[name] ?? 0), 0),
   };
   const key = {
     route: spec.rowSet,

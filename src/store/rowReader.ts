@@ -50,6 +50,11 @@ export interface RowSetRange {
   snapshotId: string;
   rowSet: RowSet;
   partitionBits: number;
+  /**
+   * How many items the row set holds, when known (the manifest counts them): a read then spans the partitions a
+   * page needs at the row set's own density, which is far below the snapshot's target in a small row set.
+   */
+  items?: number;
 }
 
 export interface ReadAfterOptions {
@@ -74,9 +79,10 @@ export function readItemsAfter<T>(table: TableClient, range: RowSetRange, option
  * starts with its number, so every row key of a later partition sorts after every one of an earlier partition:
  * `RowKey gt after` over a range of partitions from the one `after` is in is exactly what follows it, in one query
  * and never an `or`, which the service would scan. A range starts at about a page's worth of partitions, so that a
- * page costs one query and Azurite, which sorts every row a query matches, sorts about a page. After a range that
- * held less than a page (a row set smaller than the snapshot's largest, or a filter that matches little), it grows by
- * what the range's density says a page needs, so a sparse read still takes a few queries.
+ * page costs one query and Azurite, which sorts every row a query matches, sorts about a page: at the row set's own
+ * density when the range knows its item count, else at the snapshot's target. After a range that held less than a
+ * page (a filter that matches little), it grows by what the range's density says a page needs, so a sparse read
+ * still takes a few queries.
  */
 async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadAfterOptions): AsyncGenerator<Row> {
   const { tenantId, snapshotId, rowSet, partitionBits } = range;
@@ -88,7 +94,9 @@ async function* rowsAfter(table: TableClient, range: RowSetRange, options: ReadA
       : `${snapshotPrefix(tenantId, snapshotId)}${rowSet}}`;
   const after = options.after;
   let from = after === undefined ? 0 : bucketOfRowKey(after, partitionBits);
-  let span = Math.ceil(pageSize / TARGET_ROWS_PER_PARTITION) + 1;
+  const perPartition = range.items === undefined ? TARGET_ROWS_PER_PARTITION : Math.max(1, range.items / partitions);
+  // Three standard deviations over a page, since the hash fills partitions unevenly; one more for the partial first.
+  let span = Math.ceil((pageSize + 3 * Math.sqrt(pageSize)) / perPartition) + 1;
   while (from < partitions) {
     const to = Math.min(partitions, from + span);
     let keys = odata`PartitionKey ge ${keyOf(from)} and PartitionKey lt ${keyOf(to)}`;

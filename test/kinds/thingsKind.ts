@@ -85,6 +85,7 @@ export const thingsKind = defineKind({
         operation: itemListOperation({
           kind: "things",
           rowSet: "things",
+          itemCounts: ["things"],
           summary: "List the things of a snapshot",
           description: "Things, filtered by colour.",
           tags: ["things"],

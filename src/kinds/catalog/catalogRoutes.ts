@@ -110,6 +110,7 @@ export function catalogRoutes(): KindRoute[] {
       operation: itemListOperation({
         kind: "catalog",
         rowSet: CATALOG_ROW_SETS.items,
+        itemCounts: ["workspaces", "items"],
         summary: "List or export the items of a catalog snapshot",
         description:
           "Workspaces and their items (without users, which the single-item route serves). Filters combine with " +
@@ -130,6 +131,7 @@ export function catalogRoutes(): KindRoute[] {
       operation: itemListOperation({
         kind: "catalog",
         rowSet: CATALOG_ROW_SETS.datasources,
+        itemCounts: ["datasources"],
         summary: "List or export the data sources of a catalog snapshot",
         description: "Each with `usedBy`, the number of items that use it directly. Filters combine with `and`.",
         tags: ["catalog"],

@@ -16,6 +16,7 @@ export function usersRoutes(select: readonly string[]): KindRoute[] {
       operation: itemListOperation({
         kind: "users",
         rowSet: USERS_ROW_SET,
+        itemCounts: ["users"],
         summary: "List or export the users of a snapshot",
         description:
           "Filters combine with `and`. JSON answers page by page; `format=csv` or `format=ndjson` (or an Accept " +
@@ -35,6 +36,7 @@ export function usersRoutes(select: readonly string[]): KindRoute[] {
       operation: itemListOperation({
         kind: "users",
         rowSet: LICENSES_ROW_SET,
+        itemCounts: ["licenses"],
         summary: "List or export the subscribed SKUs (licences) of a users snapshot",
         description:
           "The tenant's subscribed SKUs as Graph lists them when the users snapshot was taken, with `powerBi`. " +

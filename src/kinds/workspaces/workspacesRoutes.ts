@@ -75,6 +75,7 @@ export function workspacesRoutes(): KindRoute[] {
       operation: itemListOperation({
         kind: "workspaces",
         rowSet: WORKSPACES_ROW_SET,
+        itemCounts: ["workspaces"],
         summary: "List or export the workspaces of a snapshot",
         description:
           "Workspaces without their arrays. Filters combine with `and`. JSON answers page by page; `format=csv` or " +
