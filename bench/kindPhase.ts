@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { TableClient } from "@azure/data-tables";
 import type { Config } from "../src/config/config";
 import type { Azurite } from "../dev/local/azurite";
 import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
@@ -65,19 +66,24 @@ export async function measureKind(phase: KindPhase): Promise<{ measured: KindMea
   const { bench, tenant, log } = phase;
   const kind = bench.name;
   const runs: SyncMeasurement[] = [];
+  // Every sync process and its Azurite, and every ceiling try's Azurite, profiled into folders named for them.
+  const profiles = (what: string) => (phase.cpuProfDir === undefined ? undefined : join(phase.cpuProfDir, what));
   const sync = async () => {
     log(`sync ${kind} (${phase.count} items), run ${runs.length + 1} of ${phase.syncRuns}`);
     const index = runs.length;
+    const dir = profiles(`${kind}-sync-${index + 1}`);
     runs.push(
-      await withAzurite(async (azurite) => {
-        const profile = phase.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", phase.cpuProfDir];
-        const measured = await measureSync(bench, tenant, azurite, {
-          minimumCalls: phase.minimumCalls,
-          nodeArgs: profile,
-        });
-        if (index === 0) await phase.afterFirstSync?.(azurite, measured);
-        return measured;
-      }),
+      await withAzurite(
+        async (azurite) => {
+          const measured = await measureSync(bench, tenant, azurite, {
+            minimumCalls: phase.minimumCalls,
+            nodeArgs: dir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", join(dir, "sync")],
+          });
+          if (index === 0) await phase.afterFirstSync?.(azurite, measured);
+          return measured;
+        },
+        dir === undefined ? undefined : join(dir, "azurite"),
+      ),
     );
   };
   await sync();
@@ -110,9 +116,18 @@ export async function measureKind(phase: KindPhase): Promise<{ measured: KindMea
     const per = Math.round(laidOut.length / 2 ** partitionBits);
     log(`storage ceiling: ${laidOut.length} ${kind} rows, ~${per} a partition, ${concurrency} in flight`);
     let reads: ReadFigures | undefined;
-    const measured = await measureCeiling(ceilingBatches(laidOut), { partitionBits }, concurrency, async (table) => {
+    // A try that reads its layout back profiles the reads too.
+    const profileDir = profiles(`${kind}-ceiling-${per}-a-partition-${concurrency}-in-flight`);
+    const afterWrite = async (table: TableClient) => {
       if (read) reads = await measureReads(table, range, laidOut, phase.readSamples);
-    });
+    };
+    const measured = await measureCeiling(
+      ceilingBatches(laidOut),
+      { partitionBits },
+      concurrency,
+      afterWrite,
+      profileDir,
+    );
     tries.push(reads === undefined ? measured : { ...measured, reads });
   };
   for (const partitionBits of layouts) await attempt(partitionBits, middle, true);

@@ -39,7 +39,10 @@ export interface BenchOptions {
   catalogLargestWorkspaces: number;
   /** Where `<date>.json` and `latest.json` are written. */
   outDir: string;
-  /** When set, every sync child writes a V8 CPU profile (`node --cpu-prof`) into this directory. */
+  /**
+   * When set, every users and workspaces sync child, its Azurite, and the Azurite of every ceiling try write a V8 CPU
+   * profile (`node --cpu-prof`) into a folder of this directory named for the run.
+   */
   cpuProfDir: string | undefined;
 }
 

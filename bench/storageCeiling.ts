@@ -31,13 +31,14 @@ const MAX_BATCH_CHARS = 1_000_000;
  * One try of the storage ceiling: rows written by the least code that can write them, full 100-operation
  * transactions taken from the partitions in turn, `concurrency` in flight, all prepared before the clock starts, into
  * an empty Azurite. Nothing the sync does at that layout can beat it. `afterWrite` runs on the filled store before it
- * goes (the reads of that layout).
+ * goes (the reads of that layout). With `profileDir`, that Azurite writes a CPU profile there.
  */
 export async function measureCeiling(
   batches: TransactionAction[][],
   layout: { partitionBits: number },
   concurrency: number,
   afterWrite?: (table: TableClient) => Promise<void>,
+  profileDir?: string,
 ): Promise<CeilingTry> {
   const rows = batches.reduce((sum, batch) => sum + batch.length, 0);
   return withAzurite(async (azurite) => {
@@ -57,7 +58,7 @@ export async function measureCeiling(
       transactions: batches.length,
       azuriteCpuMs: storageCpuMs,
     };
-  });
+  }, profileDir);
 }
 
 /**

@@ -22,6 +22,8 @@ const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/
  */
 const STOPPED_WITH_PARENT = `
 const inMemory = process.argv.includes("--inMemoryPersistence");
+// Exiting rather than dying of the signal runs the exit handlers (node --cpu-prof writes its profile in one).
+if (inMemory) process.once("SIGTERM", () => process.exit(0));
 const stop = () => {
   if (inMemory) process.exit(0);
   process.kill(process.pid, "SIGINT");
@@ -35,9 +37,11 @@ require(process.argv[1]);
 /**
  * Starts Azurite's table service as a child process: by default on a free loopback port and in memory; with
  * `location`, persisted in that folder. The package's main entry is the VS Code extension, so the service is run from
- * its own bin script.
+ * its own bin script. `nodeArgs` are flags for its Node process (a profiler).
  */
-export async function startAzurite(options: { port?: number; location?: string } = {}): Promise<Azurite> {
+export async function startAzurite(
+  options: { port?: number; location?: string; nodeArgs?: readonly string[] } = {},
+): Promise<Azurite> {
   const tablePort = options.port ?? (await freePort());
   const bin = join(dirname(require.resolve("azurite/package.json")), "dist", "src", "table", "main.js");
   const persistence =
@@ -52,7 +56,7 @@ export async function startAzurite(options: { port?: number; location?: string }
     "--tablePort",
     String(tablePort),
   ];
-  const child = spawn(process.execPath, ["-e", STOPPED_WITH_PARENT, bin, ...azuriteArgs], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "-e", STOPPED_WITH_PARENT, bin, ...azuriteArgs], {
     // Its own process group: a terminal's Ctrl-C goes to the host, which stops storage last, not first.
     detached: true,
     // The IPC channel is how it learns that its parent is gone, however the parent ended.

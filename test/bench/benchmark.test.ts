@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bitsFor } from "../../bench/kindPhase";
@@ -42,6 +42,7 @@ beforeAll(async () => {
       "dist/bench/run.js",
       ...args,
       ...["--http-seconds", "1", "--concurrency", "4,16", "--read-samples", "3", "--small-top", "5", "--out", outDir],
+      ...["--cpu-prof", join(outDir, "profiles")],
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -273,5 +274,23 @@ describe("npm run bench at a tiny size", () => {
     ]);
     expect(stdout).toContain("== Targets");
     expect(stdout).toContain(join(outDir, "latest.json"));
+  });
+
+  it("writes a CPU profile of every sync process, its Azurite and every ceiling try's Azurite with --cpu-prof", () => {
+    const profiles = (folder: string) =>
+      readdirSync(join(outDir, "profiles", folder)).filter((name) => name.endsWith(".cpuprofile")).length;
+    for (const kind of ["users", "workspaces"]) {
+      for (const run of [1, 2]) {
+        expect([kind, run, profiles(`${kind}-sync-${run}/sync`), profiles(`${kind}-sync-${run}/azurite`)]).toEqual([
+          kind,
+          run,
+          1,
+          1,
+        ]);
+      }
+    }
+    const ceilings = readdirSync(join(outDir, "profiles")).filter((name) => name.startsWith("users-ceiling-"));
+    expect(ceilings.map(profiles)).toEqual(ceilings.map(() => 1));
+    expect(ceilings.length).toBeGreaterThan(1);
   });
 });
