@@ -4,7 +4,7 @@ import type { SimulatedTenant } from "../dev/simulator/simulatedTenant";
 import { SCAN_CHUNK, SCAN_OPTIONS } from "../src/sources/powerbi/scanner";
 import { CARRIED_ROW_SETS } from "../src/kinds/catalog/catalogRows";
 import type { StoredRow } from "../src/store/rowCodec";
-import { partitionsOf, rangeRows } from "../src/store/rowCopy";
+import { partitionRows, partitionsOf } from "../src/store/rowCopy";
 import { readRows, snapshotFilter } from "../src/store/rowReader";
 import type { CatalogChildReport, CatalogInvocation } from "./catalogChild";
 import { measureLineage, type LineageFigures } from "./catalogLineage";
@@ -77,16 +77,25 @@ export interface CatalogRun {
 }
 
 /**
- * The fastest read storage allows of what a carry-over reads: the full scan's rows of the carried row sets, one range
- * read each, page after page with the next asked for at once, before the incremental run adds its own rows to the
- * table (so it reads a smaller table than the carry-over did). With the ceiling's write of the incremental snapshot's
- * rows, the storage work no copy can avoid.
+ * The fastest read storage allows of what a carry-over reads: the full scan's rows of the carried row sets, in range
+ * queries of a few partitions, page after page with the next asked for at once, before the incremental run adds its
+ * own rows to the table (so it reads a smaller table than the carry-over did). The fastest of CARRIED_READ_SPANS
+ * counts; every try is in `tries`. With the ceiling's write of the incremental snapshot's rows, the storage work no
+ * copy can avoid.
  */
-export interface CarriedReadFloor {
+export interface CarriedReadFloor extends CarriedRead {
+  tries: CarriedRead[];
+}
+
+export interface CarriedRead {
+  partitionsPerQuery: number;
   rows: number;
   wallMs: number;
   azuriteCpuMs: number;
 }
+
+/** Partitions a query of the floor's read tries: Azurite's cost of a query grows with the rows it spans. */
+const CARRIED_READ_SPANS = [2, 16, 64] as const;
 
 export interface CatalogMeasurement {
   /** Workspaces listed and scanned, out of the tenant's generated ones (personal and inactive are not listed). */
@@ -269,17 +278,22 @@ async function measureRun(
 async function readCarried(tenant: SimulatedTenant, azurite: Azurite, run: CatalogRun): Promise<CarriedReadFloor> {
   const table = await rowsTable(azurite);
   const place = { tenantId: tenant.tenantId, snapshotId: run.snapshotId, partitionBits: run.partitionBits };
-  const azuriteBefore = azuriteCpuMs() ?? NaN;
-  const started = performance.now();
-  let rows = 0;
-  for (const rowSet of CARRIED_ROW_SETS) {
-    const partitions = partitionsOf(place, rowSet);
-    for await (const row of rangeRows(table, partitions[0]!, `${partitions.at(-1)!}~`)) {
-      void row;
-      rows++;
+  const tries: CarriedRead[] = [];
+  for (const partitionsPerQuery of CARRIED_READ_SPANS) {
+    const azuriteBefore = azuriteCpuMs() ?? NaN;
+    const started = performance.now();
+    let rows = 0;
+    for (const rowSet of CARRIED_ROW_SETS) {
+      for await (const row of partitionRows(table, partitionsOf(place, rowSet), 0, partitionsPerQuery)) {
+        void row;
+        rows++;
+      }
     }
+    const azuriteMs = (azuriteCpuMs() ?? NaN) - azuriteBefore;
+    tries.push({ partitionsPerQuery, rows, wallMs: performance.now() - started, azuriteCpuMs: azuriteMs });
   }
-  return { rows, wallMs: performance.now() - started, azuriteCpuMs: (azuriteCpuMs() ?? NaN) - azuriteBefore };
+  const fastest = tries.reduce((best, read) => (read.wallMs < best.wallMs ? read : best));
+  return { ...fastest, tries };
 }
 
 /** The simulator counts what reached it; the product's client counts what it sent. Both must agree. */

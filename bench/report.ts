@@ -254,7 +254,7 @@ function catalogSection(
     "",
     int(carriedRead.rows),
     int(carriedRead.rows / (carriedRead.wallMs / 1000)),
-    "",
+    `${carriedRead.partitionsPerQuery} partitions a query (of ${carriedRead.tries.map((read) => read.partitionsPerQuery).join(", ")})`,
     `incremental ÷ (this read + the ceiling) ${fixed(incremental.wallMs / carryFloorMs(catalog))}`,
     "",
     "",

@@ -1,5 +1,5 @@
 import { decodeGroup, rowGroups } from "../../store/rowCodec";
-import { movedRow, partitionsOf, rangeRows } from "../../store/rowCopy";
+import { movedRow, partitionRows, partitionsOf } from "../../store/rowCopy";
 import type { Counts, RowLayout, RunContext } from "../../sync/contract";
 import { WORKSPACE_TYPE } from "./catalogItems";
 import { CARRIED_ROW_SETS, CATALOG_ROW_SETS, edgeOfDownRow, edgeRows, itemCounts } from "./catalogRows";
@@ -31,12 +31,11 @@ export async function carryOver(
   let sinceCheckpoint = 0;
   for (const [setIndex, rowSet] of CARRIED_ROW_SETS.entries()) {
     if ((setIndex + 1) * perRowSet <= from.partition) continue;
-    // One range read over the row set's partitions from where the copy stands: a query per partition would cost
-    // storage a scan each.
+    // The row set's partitions from where the copy stands, a few a query (see PARTITIONS_PER_QUERY).
     const partitions = partitionsOf(source, rowSet);
     const first = Math.max(0, from.partition - setIndex * perRowSet);
     let current = first;
-    for await (const group of rowGroups(rangeRows(context.tables.rows, partitions[first]!, `${partitions.at(-1)!}~`))) {
+    for await (const group of rowGroups(partitionRows(context.tables.rows, partitions, first))) {
       const [row] = group as [Record<string, unknown>];
       const partition = partitions.indexOf(String(row.partitionKey), current);
       if (partition > current) {
