@@ -23,7 +23,7 @@ export function partitionsOf(place: SnapshotPlace, rowSet: RowSet): string[] {
  * query over a whole row set costs it time that grows with the square of its rows (100,000 rows of 256 partitions in
  * a table of 200,000: 45 s in one query, 18 s to 20 s in queries of 2 to 32 partitions, 31 s of one); the service
  * reads a range in pages either way. `npm run bench` reads the catalog's floor at several spans (65,954 carried rows
- * of ~130 a partition: 38.6 s at 2 a query, 9.8 s at 16, 8.2 s at 64), as each query costs a pass over the table.
+ * of ~64 a partition: 38.6 s at 2 a query, 9.8 s at 16, 8.2 s at 64), as each query costs a pass over the table.
  */
 export const PARTITIONS_PER_QUERY = 16;
 
