@@ -9,7 +9,7 @@ import type { BenchKind } from "./benchKinds";
 import { lastJsonLine, runNode } from "./childProcess";
 import { measureCommand, type CommandMeasurement } from "./commandPhase";
 import { measureReads, type ReadFigures } from "./readPhase";
-import { withAzurite } from "./services";
+import { cpuProfileArgs, withAzurite } from "./services";
 import { ceilingBatches, measureCeiling, relayout, type CeilingTry } from "./storageCeiling";
 import { measureSync, type SyncMeasurement } from "./syncPhase";
 import type { UpstreamReport } from "./upstreamChild";
@@ -71,18 +71,18 @@ export async function measureKind(phase: KindPhase): Promise<{ measured: KindMea
   const sync = async () => {
     log(`sync ${kind} (${phase.count} items), run ${runs.length + 1} of ${phase.syncRuns}`);
     const index = runs.length;
-    const dir = profiles(`${kind}-sync-${index + 1}`);
+    const profiled = `${kind}-sync-${index + 1}`;
     runs.push(
       await withAzurite(
         async (azurite) => {
           const measured = await measureSync(bench, tenant, azurite, {
             minimumCalls: phase.minimumCalls,
-            nodeArgs: dir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", join(dir, "sync")],
+            nodeArgs: cpuProfileArgs(profiles(join(profiled, "sync"))),
           });
           if (index === 0) await phase.afterFirstSync?.(azurite, measured);
           return measured;
         },
-        dir === undefined ? undefined : join(dir, "azurite"),
+        profiles(join(profiled, "azurite")),
       ),
     );
   };

@@ -36,14 +36,18 @@ export function productSettings(tenant: SimulatedTenant, azurite: Azurite): Reco
   return { ...tenant.settings(), INVENTORY_STORAGE: azurite.connectionString };
 }
 
+/** The `node` flags that write a V8 CPU profile into `dir` when the process exits; none without a folder. */
+export function cpuProfileArgs(dir: string | undefined): string[] {
+  return dir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", dir];
+}
+
 /**
  * Runs `work` against an Azurite of its own. Azurite (in memory) slows down as a table grows, so every measurement
  * that is compared with another starts from an empty store. With `profileDir`, Azurite writes a V8 CPU profile there
  * when it stops.
  */
 export async function withAzurite<T>(work: (azurite: Azurite) => Promise<T>, profileDir?: string): Promise<T> {
-  const nodeArgs = profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir];
-  const azurite = await startAzurite({ nodeArgs });
+  const azurite = await startAzurite({ nodeArgs: cpuProfileArgs(profileDir) });
   try {
     return await work(azurite);
   } finally {
